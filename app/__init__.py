@@ -1,0 +1,100 @@
+"""The participation procurement centre's ordering platform."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+
+from config import load_config
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI. Runs no query."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(load_config(config_name, **overrides))
+    app.instance_path = app.config["INSTANCE_DIR"]
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from app.common.errors import register_error_handlers
+    from app.common.i18n import select_locale
+    from app.common.security import register_security_headers
+    from app.extensions import (
+        babel,
+        celery_init_app,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        mail,
+        migrate,
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Brussels")
+    limiter.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    celery_init_app(app)
+
+    _import_models()
+    from app.auth.api import bp as auth_api_bp
+    from app.auth.staff_views import bp as staff_bp
+    from app.auth.views import bp as auth_bp
+    from app.auth.views import register_user_loaders
+    from app.main.views import bp as main_bp
+
+    register_user_loaders(login_manager)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(auth_api_bp)
+    csrf.exempt(auth_api_bp)  # bearer tokens only, never cookies: no CSRF exposure
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    _register_template_helpers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every model module, so metadata (and Alembic) sees all tables."""
+    import app.auth.models
+    import app.catalogue.models
+    import app.common.mail
+    import app.common.outbox
+    import app.vendors.models  # noqa: F401
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_datetime, get_locale
+
+    from app.common.i18n import LANGUAGE_NAMES
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        locale = get_locale()
+        return {
+            "current_language": str(locale.language) if locale else "fr",
+            "language_names": LANGUAGE_NAMES,
+            "request_path": request.full_path.rstrip("?"),
+        }
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else "")

@@ -1,0 +1,1 @@
+"""Users, organisations and their adhesion, login, API tokens and role checks."""

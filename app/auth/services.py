@@ -1,0 +1,449 @@
+"""Account use cases. Services take the acting user, flush, and never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import (
+    AdhesionStatus,
+    ApiToken,
+    Language,
+    LoginSession,
+    OneTimeToken,
+    OneTimeTokenPurpose,
+    Organisation,
+    OrganisationType,
+    Role,
+    User,
+)
+from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.common.mail import queue_email
+from app.common.time import utcnow
+from app.extensions import db
+from app.vendors.models import Vendor
+
+# argon2-cffi's defaults are argon2id (RFC 9106 low-memory profile).
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
+MIN_PASSWORD_LENGTH = 10
+PAGE_SIZE = 25
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_problems(password: str) -> list[str]:
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(str(_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)))
+    if password.strip() != password or not password.strip():
+        problems.append(str(_l("Do not start or end the password with a space.")))
+    return problems
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    problems = password_problems(password)
+    if problems:
+        raise ValidationFailed({field: problems})
+
+
+def _check_email(email: str, field: str = "email") -> str:
+    email = normalise_email(email)
+    if not _EMAIL_RE.match(email) or len(email) > 254:
+        raise ValidationFailed({field: [str(_l("Enter a valid e-mail address."))]})
+    if db.session.execute(select(User.id).where(User.email == email)).first():
+        raise ValidationFailed({field: [str(_l("An account with this e-mail already exists."))]})
+    return email
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+# --- Login ------------------------------------------------------------------------------
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or ``None`` (same timing either way)."""
+    user = user_by_email(email)
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.password_hash or not user.active:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_login_session(user: User, user_agent: str = "") -> str:
+    key = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(key_hash=sha256(key), user_id=user.id,
+                                user_agent=user_agent[:300]))
+    user.last_login_at = utcnow()
+    user.session_key = key
+    db.session.flush()
+    return key
+
+
+def load_login_session(key: str) -> User | None:
+    row = db.session.get(LoginSession, sha256(key))
+    if row is None or not row.user.active:
+        return None
+    user = row.user
+    user.session_key = key
+    return user
+
+
+def end_login_session(key: str | None) -> None:
+    if key:
+        db.session.execute(delete(LoginSession).where(LoginSession.key_hash == sha256(key)))
+
+
+def end_all_login_sessions(user: User) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+# --- Registration and adhesion -----------------------------------------------------------
+
+@dataclass
+class Registration:
+    organisation_name: str
+    organisation_type: str
+    enterprise_number: str
+    address: str
+    full_name: str
+    email: str
+    password: str
+    language: str
+
+
+def register_organisation(data: Registration) -> User:
+    """A public body asks to join: the organisation stays pending until staff approve it."""
+    errors: dict[str, list[str]] = {}
+    name = data.organisation_name.strip()
+    if not name:
+        errors["organisation_name"] = [str(_l("This field is required."))]
+    elif db.session.execute(
+        select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
+    ).first():
+        errors["organisation_name"] = [str(_l("This organisation is already registered."))]
+    if data.organisation_type not in {t.value for t in OrganisationType}:
+        errors["organisation_type"] = [str(_l("Choose a type of organisation."))]
+    if data.language not in {lang.value for lang in Language}:
+        errors["language"] = [str(_l("Choose a language."))]
+    try:
+        email = _check_email(data.email)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    problems = password_problems(data.password)
+    if problems:
+        errors["password"] = problems
+    if errors:
+        raise ValidationFailed(errors)
+
+    organisation = Organisation(
+        name=name,
+        type=OrganisationType(data.organisation_type),
+        enterprise_number=data.enterprise_number.strip() or None,
+        address=data.address.strip(),
+        status=AdhesionStatus.PENDING,
+    )
+    user = User(email=email, full_name=data.full_name.strip(), role=Role.BUYER,
+                organisation=organisation, language=Language(data.language),
+                password_hash=hash_password(data.password))
+    db.session.add_all([organisation, user])
+    db.session.flush()
+    for staff in _staff_recipients():
+        queue_email(to=staff.email, language=staff.language.value,
+                    template="adhesion_requested", organisation=organisation, requester=user)
+    return user
+
+
+def _staff_recipients() -> list[User]:
+    return list(db.session.execute(
+        select(User).where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
+        .order_by(User.id)
+    ).scalars())
+
+
+def require_staff(actor: User) -> None:
+    if not actor.is_staff:
+        raise Forbidden("staff only")
+
+
+def require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise Forbidden("admin only")
+
+
+def get_organisation(actor: User, organisation_id: int) -> Organisation:
+    """Staff see every organisation; a buyer only their own; anyone else: 404."""
+    organisation = db.session.get(Organisation, organisation_id)
+    visible = organisation is not None and (
+        actor.is_staff or (actor.role is Role.BUYER and actor.organisation_id == organisation_id)
+    )
+    if not visible:
+        raise NotFound()
+    assert organisation is not None
+    return organisation
+
+
+def _lock_organisation(organisation_id: int) -> Organisation:
+    organisation = db.session.execute(
+        select(Organisation).where(Organisation.id == organisation_id).with_for_update()
+    ).scalar_one_or_none()
+    if organisation is None:
+        raise NotFound()
+    return organisation
+
+
+def approve_organisation(actor: User, organisation_id: int) -> Organisation:
+    """Pending or suspended → approved; its buyers may order from now on."""
+    require_staff(actor)
+    organisation = _lock_organisation(organisation_id)
+    if organisation.status is AdhesionStatus.APPROVED:
+        raise Conflict(str(_l("This organisation is already approved.")))
+    organisation.status = AdhesionStatus.APPROVED
+    organisation.status_reason = ""
+    organisation.decided_at = utcnow()
+    organisation.decided_by_id = actor.id
+    for member in organisation.members:
+        if member.active:
+            queue_email(to=member.email, language=member.language.value,
+                        template="adhesion_approved", organisation=organisation, user=member)
+    db.session.flush()
+    return organisation
+
+
+def suspend_organisation(actor: User, organisation_id: int, reason: str) -> Organisation:
+    """Approved or pending → suspended; its buyers can no longer order."""
+    require_staff(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": [str(_l("Give a reason."))]})
+    organisation = _lock_organisation(organisation_id)
+    if organisation.status is AdhesionStatus.SUSPENDED:
+        raise Conflict(str(_l("This organisation is already suspended.")))
+    organisation.status = AdhesionStatus.SUSPENDED
+    organisation.status_reason = reason[:2000]
+    organisation.decided_at = utcnow()
+    organisation.decided_by_id = actor.id
+    for member in organisation.members:
+        if member.active:
+            queue_email(to=member.email, language=member.language.value,
+                        template="adhesion_suspended", organisation=organisation,
+                        user=member, reason=organisation.status_reason)
+    db.session.flush()
+    return organisation
+
+
+def list_organisations(actor: User, status: str | None, page: int) -> tuple[list[Organisation],
+                                                                             int]:
+    require_staff(actor)
+    query = select(Organisation)
+    count = select(func.count(Organisation.id))
+    if status in {s.value for s in AdhesionStatus}:
+        query = query.where(Organisation.status == AdhesionStatus(status))
+        count = count.where(Organisation.status == AdhesionStatus(status))
+    total = db.session.execute(count).scalar_one()
+    rows = db.session.execute(
+        query.options(selectinload(Organisation.members))
+        .order_by(Organisation.created_at.desc(), Organisation.id.desc())
+        .limit(PAGE_SIZE).offset(max(page - 1, 0) * PAGE_SIZE)
+    ).scalars()
+    return list(rows), total
+
+
+def list_users(actor: User, role: str | None, page: int) -> tuple[list[User], int]:
+    require_staff(actor)
+    query = select(User)
+    count = select(func.count(User.id))
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == Role(role))
+        count = count.where(User.role == Role(role))
+    total = db.session.execute(count).scalar_one()
+    rows = db.session.execute(
+        query.options(selectinload(User.organisation), selectinload(User.vendor))
+        .order_by(User.email).limit(PAGE_SIZE).offset(max(page - 1, 0) * PAGE_SIZE)
+    ).scalars()
+    return list(rows), total
+
+
+# --- Users -----------------------------------------------------------------------------
+
+def create_user(actor: User | None, *, email: str, role: str, full_name: str = "",
+                language: str = "fr", organisation_id: int | None = None,
+                vendor_id: int | None = None, password: str | None = None) -> User:
+    """Create an account. ``actor`` is ``None`` only for the CLI (an operator on the server).
+
+    Without a password the person receives an invitation e-mail to choose one.
+    """
+    if actor is not None:
+        require_admin(actor)
+    errors: dict[str, list[str]] = {}
+    try:
+        email = _check_email(email)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if role not in {r.value for r in Role}:
+        errors["role"] = [str(_l("Choose a role."))]
+    if language not in {lang.value for lang in Language}:
+        errors["language"] = [str(_l("Choose a language."))]
+    if role == Role.BUYER and (organisation_id is None
+                               or db.session.get(Organisation, organisation_id) is None):
+        errors["organisation"] = [str(_l("A buyer belongs to an existing organisation."))]
+    if role == Role.VENDOR and (vendor_id is None or db.session.get(Vendor, vendor_id) is None):
+        errors["vendor"] = [str(_l("A vendor user belongs to an existing vendor."))]
+    if password is not None:
+        problems = password_problems(password)
+        if problems:
+            errors["password"] = problems
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        email=email, role=Role(role), full_name=full_name.strip(), language=Language(language),
+        organisation_id=organisation_id if role == Role.BUYER else None,
+        vendor_id=vendor_id if role == Role.VENDOR else None,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if password is None:
+        token = _new_one_time_token(user, OneTimeTokenPurpose.INVITATION, hours=72)
+        queue_email(to=user.email, language=user.language.value, template="invitation",
+                    user=user, token=token, scrub_after_send=True)
+    return user
+
+
+def set_language(actor: User, language: str) -> None:
+    if language not in {lang.value for lang in Language}:
+        raise ValidationFailed({"language": [str(_l("Choose a language."))]})
+    actor.language = Language(language)
+    db.session.flush()
+
+
+def change_password(actor: User, current: str, new: str) -> None:
+    if not actor.password_hash or authenticate(actor.email, current) is None:
+        raise ValidationFailed({"current_password": [str(_l("The current password is wrong."))]})
+    _check_password(new, "new_password")
+    actor.password_hash = hash_password(new)
+    # Every other login of this person ends; the current one is started again by the view.
+    end_all_login_sessions(actor)
+    db.session.flush()
+
+
+# --- One-time tokens (password reset, invitation) ----------------------------------------
+
+def _new_one_time_token(user: User, purpose: OneTimeTokenPurpose, hours: int) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(OneTimeToken(user_id=user.id, purpose=purpose, token_hash=sha256(token),
+                                expires_at=utcnow() + timedelta(hours=hours)))
+    return token
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the account exists; says nothing either way (no enumeration)."""
+    user = user_by_email(email)
+    if user is None or not user.active:
+        return
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    token = _new_one_time_token(user, OneTimeTokenPurpose.PASSWORD_RESET, hours=hours)
+    db.session.flush()
+    queue_email(to=user.email, language=user.language.value, template="password_reset",
+                user=user, token=token, hours=hours, scrub_after_send=True)
+
+
+def valid_one_time_token(token: str) -> OneTimeToken | None:
+    row = db.session.execute(
+        select(OneTimeToken).where(OneTimeToken.token_hash == sha256(token))
+    ).scalar_one_or_none()
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    if not row.user.active:
+        return None
+    return row
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Use a reset or invitation token once: set the password and end every login."""
+    _check_password(new_password)
+    row = valid_one_time_token(token)
+    if row is None:
+        raise Conflict(str(_l("This link has expired or was already used. Ask for a new one.")))
+    # Conditional update: two requests with the same token cannot both use it.
+    result = db.session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.id == row.id, OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(str(_l("This link has expired or was already used. Ask for a new one.")))
+    user = row.user
+    user.password_hash = hash_password(new_password)
+    end_all_login_sessions(user)
+    db.session.flush()
+    return user
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+def create_api_token(actor: User, name: str = "") -> tuple[ApiToken, str]:
+    """Returns the row and the token itself, which is shown once and stored only hashed."""
+    plaintext = "pp_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=actor.id, name=name.strip()[:100], token_hash=sha256(plaintext),
+                   prefix=plaintext[:10])
+    db.session.add(row)
+    db.session.flush()
+    return row, plaintext
+
+
+def user_for_api_token(plaintext: str) -> User | None:
+    row = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == sha256(plaintext),
+                               ApiToken.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    return row.user
+
+
+def list_api_tokens(actor: User) -> list[ApiToken]:
+    return list(db.session.execute(
+        select(ApiToken).where(ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc())
+    ).scalars())
+
+
+def revoke_api_token(actor: User, token_id: int) -> None:
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != actor.id or row.revoked_at is not None:
+        raise NotFound()
+    row.revoked_at = utcnow()
+    db.session.flush()

@@ -1,0 +1,116 @@
+"""Staff pages: organisations' adhesion and the user list; admin: creating accounts."""
+
+from __future__ import annotations
+
+from math import ceil
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth import services
+from app.auth.decorators import admin_required, staff_required
+from app.auth.forms import ConfirmForm, CreateUserForm, SuspendForm
+from app.auth.models import Organisation
+from app.auth.views import ViewResult, _apply_errors
+from app.common.errors import ValidationFailed
+from app.extensions import db
+from app.vendors.models import Vendor
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _page_arg() -> int:
+    try:
+        return max(int(request.args.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+@bp.route("/organisations")
+@staff_required
+def organisations() -> ViewResult:
+    status = request.args.get("status") or None
+    page = _page_arg()
+    rows, total = services.list_organisations(current_user, status, page)
+    return render_template("staff/organisations.html", organisations=rows, total=total,
+                           page=page, pages=max(ceil(total / services.PAGE_SIZE), 1),
+                           status=status, form=ConfirmForm())
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@staff_required
+def organisation(organisation_id: int) -> ViewResult:
+    org = services.get_organisation(current_user, organisation_id)
+    return render_template("staff/organisation.html", organisation=org, form=ConfirmForm())
+
+
+@bp.route("/organisations/<int:organisation_id>/approve", methods=["POST"])
+@staff_required
+def approve(organisation_id: int) -> ViewResult:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    org = services.approve_organisation(current_user, organisation_id)
+    db.session.commit()
+    flash(_("%(name)s is approved: its buyers can now order.", name=org.name), "success")
+    return redirect(url_for("staff.organisation", organisation_id=organisation_id))
+
+
+@bp.route("/organisations/<int:organisation_id>/suspend", methods=["GET", "POST"])
+@staff_required
+def suspend(organisation_id: int) -> ViewResult:
+    """Suspending is destructive: a confirmation page with the reason comes first."""
+    org = services.get_organisation(current_user, organisation_id)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        try:
+            services.suspend_organisation(current_user, organisation_id, form.reason.data or "")
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is suspended.", name=org.name), "success")
+            return redirect(url_for("staff.organisation", organisation_id=organisation_id))
+    return render_template("staff/suspend.html", organisation=org, form=form)
+
+
+@bp.route("/users")
+@staff_required
+def users() -> ViewResult:
+    role = request.args.get("role") or None
+    page = _page_arg()
+    rows, total = services.list_users(current_user, role, page)
+    return render_template("staff/users.html", users=rows, total=total, page=page,
+                           pages=max(ceil(total / services.PAGE_SIZE), 1), role=role)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user() -> ViewResult:
+    form = CreateUserForm()
+    form.vendor.choices = [(0, "—")] + [
+        (v.id, v.name) for v in db.session.execute(select(Vendor).order_by(Vendor.name)).scalars()
+    ]
+    form.organisation.choices = [(0, "—")] + [
+        (o.id, o.name)
+        for o in db.session.execute(select(Organisation).order_by(Organisation.name)).scalars()
+    ]
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                current_user, email=form.email.data or "", role=form.role.data or "",
+                full_name=form.full_name.data or "", language=form.language.data or "fr",
+                organisation_id=form.organisation.data or None,
+                vendor_id=form.vendor.data or None,
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The account for %(email)s is created; an invitation e-mail is on its way.",
+                    email=user.email), "success")
+            return redirect(url_for("staff.users"))
+    return render_template("staff/new_user.html", form=form)

@@ -1,0 +1,270 @@
+"""Login, logout, registration, password reset and the settings page. Views own the commit."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from app.auth import services
+from app.auth.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from app.auth.models import User
+from app.common.errors import Conflict, ValidationFailed
+from app.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+ViewResult = str | Response | WerkzeugResponse | tuple[str, int]
+
+
+def register_user_loaders(manager: LoginManager) -> None:
+    @manager.user_loader
+    def load_user(key: str) -> User | None:
+        return services.load_login_session(key)
+
+    @manager.request_loader
+    def load_from_token(req: object) -> User | None:
+        """Bearer tokens authenticate the JSON API only, never the HTML pages."""
+        if not request.path.startswith("/api/"):
+            return None
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return services.user_for_api_token(token.strip())
+
+
+def safe_next(target: str | None, default: str = "main.home") -> str:
+    """Only local paths: never another host, scheme or protocol-relative URL."""
+    if target:
+        parts = urlsplit(target)
+        if (not parts.scheme and not parts.netloc and target.startswith("/")
+                and not target.startswith("//") and "\\" not in target):
+            return target
+    return url_for(default)
+
+
+def _account_key() -> str:
+    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _per_ip_limit() -> str:
+    return str(current_app.config["LOGIN_LIMIT_PER_IP"])
+
+
+def _per_account_limit() -> str:
+    return str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
+
+
+def _apply_errors(form: object, errors: dict[str, list[str]]) -> None:
+    """Show service-level validation errors next to the form's fields."""
+    for name, messages in errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + messages
+        else:
+            for message in messages:
+                flash(message, "error")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_per_ip_limit, methods=["POST"])
+@limiter.limit(_per_account_limit, key_func=_account_key, methods=["POST"])
+def login() -> ViewResult:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data or "", form.password.data or "")
+        if user is None:
+            form.password.errors = [_("Wrong e-mail address or password.")]
+        else:
+            services.start_login_session(user, request.headers.get("User-Agent", ""))
+            db.session.commit()
+            session.clear()
+            login_user(user, remember=bool(form.remember.data))
+            flash(_("You are logged in."), "success")
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> ViewResult:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.is_authenticated:
+        services.end_login_session(current_user.session_key)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> ViewResult:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegistrationForm()
+    if request.method == "GET" and session.get("lang"):
+        form.language.data = session["lang"]
+    if form.validate_on_submit():
+        data = services.Registration(
+            organisation_name=form.organisation_name.data or "",
+            organisation_type=form.organisation_type.data or "",
+            enterprise_number=form.enterprise_number.data or "",
+            address=form.address.data or "",
+            full_name=form.full_name.data or "",
+            email=form.email.data or "",
+            password=form.password.data or "",
+            language=form.language.data or "fr",
+        )
+        try:
+            services.register_organisation(data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            return redirect(url_for("auth.registered"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/register/done")
+def registered() -> ViewResult:
+    return render_template("auth/registered.html")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_per_ip_limit, methods=["POST"])
+def forgot_password() -> ViewResult:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data or "")
+        db.session.commit()
+        return render_template("auth/forgot_sent.html")
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ViewResult:
+    if services.valid_one_time_token(token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data or "")
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        except Conflict:
+            db.session.rollback()
+            return render_template("auth/reset_invalid.html"), 409
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your password is set. You can now log in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/settings")
+@login_required
+def settings() -> ViewResult:
+    return _render_settings()
+
+
+def _render_settings(**forms: object) -> ViewResult:
+    language_form = forms.get("language_form") or LanguageForm(language=current_user.language.value)
+    return render_template(
+        "auth/settings.html",
+        language_form=language_form,
+        password_form=forms.get("password_form") or ChangePasswordForm(),
+        token_form=forms.get("token_form") or ApiTokenForm(),
+        revoke_form=ConfirmForm(),
+        tokens=services.list_api_tokens(current_user),
+        new_token=forms.get("new_token"),
+    )
+
+
+@bp.route("/settings/language", methods=["POST"])
+@login_required
+def settings_language() -> ViewResult:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        services.set_language(current_user, form.language.data or "fr")
+        db.session.commit()
+        session["lang"] = current_user.language.value
+        flash(_("Language saved."), "success")
+        return redirect(url_for("auth.settings"))
+    return _render_settings(language_form=form)
+
+
+@bp.route("/settings/password", methods=["POST"])
+@login_required
+def settings_password() -> ViewResult:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data or "",
+                                     form.new_password.data or "")
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            user = current_user._get_current_object()
+            services.start_login_session(user, request.headers.get("User-Agent", ""))
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password is changed. Your other sessions were logged out."), "success")
+            return redirect(url_for("auth.settings"))
+    return _render_settings(password_form=form)
+
+
+@bp.route("/settings/tokens", methods=["POST"])
+@login_required
+def settings_token_create() -> ViewResult:
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        _row, plaintext = services.create_api_token(current_user, form.name.data or "")
+        db.session.commit()
+        return _render_settings(new_token=plaintext)
+    return _render_settings(token_form=form)
+
+
+@bp.route("/settings/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def settings_token_revoke(token_id: int) -> ViewResult:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.revoke_api_token(current_user, token_id)
+    db.session.commit()
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("auth.settings"))

@@ -1,0 +1,1 @@
+"""Framework agreements, lots, ranked vendors, priced catalogue items."""

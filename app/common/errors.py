@@ -1,0 +1,133 @@
+"""Domain errors raised by services, and the web layer's translation of them.
+
+Services raise these instead of calling ``abort()`` so a worker or the CLI can call the
+same function. Views let them propagate: the handlers below turn them into 404/403/409
+pages (or problem+json under ``/api/``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str = "", **details: Any) -> None:
+        super().__init__(message or self.title)
+        self.message = message or self.title
+        self.details = details
+
+
+class NotFound(DomainError):
+    """Missing, or not visible to the acting user: both answer the same 404."""
+
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(DomainError):
+    """The move is not allowed in the object's current state."""
+
+    status = 409
+    title = "Conflict"
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    title = "Validation failed"
+
+    def __init__(self, errors: dict[str, list[str]], message: str = "") -> None:
+        super().__init__(message or "Validation failed", errors=errors)
+        self.errors = errors
+
+
+def _wants_problem_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str = "", **extra: Any) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        403: (_("Access denied"), _("You do not have permission to do this.")),
+        404: (_("Page not found"), _("This page does not exist or is not available to you.")),
+        405: (_("Method not allowed"), _("This action is not available here.")),
+        409: (_("This action is not possible now"),
+              _("The item has changed state in the meantime. Reload the page and try again.")),
+        413: (_("Request too large"), _("What you sent is too large.")),
+        422: (_("Invalid data"), _("Some fields are not valid.")),
+        429: (_("Too many attempts"),
+              _("Too many attempts in a short time. Wait a minute and try again.")),
+        500: (_("Something went wrong"),
+              _("An unexpected error happened. Nothing was saved. Please try again later.")),
+        503: (_("Service temporarily unavailable"),
+              _("The service is temporarily unavailable. Nothing was saved. Please try again "
+                "in a few minutes.")),
+    }
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> Any:
+        from app.extensions import db
+
+        db.session.rollback()
+        if _wants_problem_json():
+            extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else {}
+            return problem(exc.status, exc.title, exc.message, **extra)
+        title, default = _titles().get(exc.status, (exc.title, exc.message))
+        message = exc.message if exc.status in (409, 422) and exc.message != exc.title else default
+        return _page(exc.status, title, message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Any:
+        if _wants_problem_json():
+            return problem(400, "CSRF check failed", exc.description)
+        return _page(400, _("The form has expired"),
+                     _("For your security the form expired or was sent from elsewhere. "
+                       "Go back, reload the page and send it again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        status = exc.code or 500
+        if _wants_problem_json():
+            return problem(status, exc.name, exc.description or "")
+        title, message = _titles().get(status, (exc.name, exc.description or ""))
+        return _page(status, title, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Any:
+        from app.extensions import db
+
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if _wants_problem_json():
+            return problem(500, "Internal Server Error")
+        title, message = _titles()[500]
+        return _page(500, title, message)

@@ -1,0 +1,39 @@
+"""Language choice: the user's setting, then the session's switch, then Accept-Language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import force_locale
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+def select_locale() -> str | None:
+    """Flask-Babel's locale selector; ``None`` outside a request (CLI, Celery)."""
+    if not has_request_context():
+        return None
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated:
+        return str(current_user.language)
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Render in ``language`` anywhere, including a worker or the CLI.
+
+    Flask-Babel's ``force_locale`` silently does nothing while ``g`` is empty (as it is at the
+    start of a task), so give ``g`` something first.
+    """
+    if not g:
+        g.i18n_forced = True
+    with force_locale(language):
+        yield

@@ -1,0 +1,1 @@
+"""Contracted vendor companies, their lot memberships and the vendor portal."""

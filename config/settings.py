@@ -1,0 +1,207 @@
+"""Development, testing and production settings, overridable by environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Secrets that must never reach production: anything a developer could copy from the repo.
+_KNOWN_DEV_SECRETS = {"", "dev", "change-me", "changeme", "secret", "development"}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run: the message names the variable to set."""
+
+
+class BaseConfig:
+    APP_ENV = "base"
+    SECRET_KEY: str | None = None
+    INSTANCE_DIR = str(ROOT / "instance")
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    REDIS_URL: str | None = None
+    CELERY_BROKER_URL: str | None = None
+    # How the outbox hands work to Celery after commit: "celery" sends the task by name,
+    # "record" only remembers the ids (unit tests call the delivery service themselves).
+    OUTBOX_ENQUEUE = "celery"
+    # Unsent outbox rows older than this are re-enqueued by the sweeper.
+    OUTBOX_GRACE_SECONDS = 20
+    OUTBOX_MAX_ATTEMPTS = 5
+    # How long a worker may hold an outbox row before another delivery may try it.
+    OUTBOX_LOCK_SECONDS = 120
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    LANGUAGES = ("fr", "nl", "en")
+
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    LOGIN_LIMIT_PER_IP = "20 per minute"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Centrale de marchés participation <no-reply@participation.brussels>"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PASSWORD_RESET_HOURS = 2
+    HSTS = False
+    LOG_LEVEL = "INFO"
+
+
+class DevelopmentConfig(BaseConfig):
+    APP_ENV = "development"
+
+
+class TestingConfig(BaseConfig):
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-secret-key-not-for-production-use"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    OUTBOX_ENQUEUE = "record"
+    OUTBOX_GRACE_SECONDS = 0
+    LOGIN_LIMIT_PER_IP = "1000 per minute"
+    LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
+
+
+class ProductionConfig(BaseConfig):
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    LOG_LEVEL = "WARNING"
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Map ``postgres://`` and ``postgresql://`` to the installed psycopg 3 driver."""
+    parts = urlsplit(url)
+    if parts.scheme in {"postgres", "postgresql"}:
+        return urlunsplit(parts._replace(scheme="postgresql+psycopg"))
+    return url
+
+
+def redis_db_url(url: str, db: int) -> str:
+    """The same Redis server with another database number (broker and limiter are kept apart)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+_ENV_STRINGS = (
+    "SECRET_KEY", "REDIS_URL", "CELERY_BROKER_URL", "RATELIMIT_STORAGE_URI", "MAIL_SERVER",
+    "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL",
+    "INSTANCE_DIR", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT",
+)
+_ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
+             "PASSWORD_RESET_HOURS")
+_ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "HSTS")
+
+
+def load_config(name: str | None = None, env: Mapping[str, str] | None = None,
+                **overrides: Any) -> dict[str, Any]:
+    """Settings for ``name`` (or ``APP_ENV``), then environment variables, then ``overrides``."""
+    env = os.environ if env is None else env
+    name = name or env.get("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    cls = CONFIGS[name]
+    cfg: dict[str, Any] = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+
+    for key in _ENV_STRINGS:
+        if env.get(key):
+            cfg[key] = env[key]
+    for key in _ENV_INTS:
+        if env.get(key):
+            try:
+                cfg[key] = int(env[key])
+            except ValueError as exc:
+                raise ConfigError(f"{key} must be a whole number, not {env[key]!r}") from exc
+    for key in _ENV_BOOLS:
+        if env.get(key):
+            cfg[key] = _bool(env[key])
+    if env.get("DATABASE_URL"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
+    if cfg["SESSION_COOKIE_SECURE"]:
+        cfg["REMEMBER_COOKIE_SECURE"] = True
+    cfg.update(overrides)
+
+    if name == "production":
+        _check_production(cfg)
+
+    instance = Path(cfg["INSTANCE_DIR"])
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'procure.db'}"
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _development_secret(instance)
+    if cfg.get("REDIS_URL"):
+        cfg.setdefault("CELERY_BROKER_URL", None)
+        cfg["CELERY_BROKER_URL"] = cfg["CELERY_BROKER_URL"] or redis_db_url(cfg["REDIS_URL"], 0)
+        if cfg["RATELIMIT_STORAGE_URI"] == "memory://":
+            cfg["RATELIMIT_STORAGE_URI"] = redis_db_url(cfg["REDIS_URL"], 1)
+    if not cfg.get("CELERY_BROKER_URL"):
+        # The embedded default: a broker in a SQLite file, no server needed.
+        cfg["CELERY_BROKER_URL"] = f"sqla+sqlite:///{instance / 'broker.db'}"
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    return cfg
+
+
+def _check_production(cfg: Mapping[str, Any]) -> None:
+    secret = cfg.get("SECRET_KEY") or ""
+    if secret.lower() in _KNOWN_DEV_SECRETS or secret == TestingConfig.SECRET_KEY:
+        raise ConfigError("SECRET_KEY is missing or a default: set it to a long random value "
+                          "(python -c 'import secrets; print(secrets.token_hex(32))')")
+    if len(secret) < 32:
+        raise ConfigError("SECRET_KEY is too short: use at least 32 random characters")
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        raise ConfigError("DATABASE_URL is missing: production needs PostgreSQL, "
+                          "e.g. postgresql://user@host/dbname")
+    if not (cfg.get("CELERY_BROKER_URL") or cfg.get("REDIS_URL")):
+        raise ConfigError("REDIS_URL is missing: production needs Redis for the Celery broker "
+                          "and the login rate limiter, e.g. redis://host:6379")
+
+
+def _development_secret(instance: Path) -> str:
+    """A per-checkout random secret kept in the instance folder, so sessions survive restarts."""
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        instance.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,1 @@
+"""Celery worker and beat entry points. Tasks are thin: load by id, call a service, commit."""

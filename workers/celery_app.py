@@ -1,0 +1,26 @@
+"""Worker entry: ``celery -A workers.celery_app worker`` (and ``beat``, run exactly once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.signals import worker_process_init
+
+from app import create_app
+from app.extensions import db
+from workers.schedule import BEAT_SCHEDULE
+
+flask_app = create_app()
+celery_app = flask_app.extensions["celery"]
+celery_app.conf.beat_schedule = BEAT_SCHEDULE
+celery_app.autodiscover_tasks(["workers.tasks"], related_name=None, force=True)
+import workers.tasks.outbox  # noqa: E402,F401  (registers the tasks)
+
+app = celery_app
+
+
+@worker_process_init.connect
+def _fresh_connections(**_kwargs: Any) -> None:
+    """A forked child must not reuse the parent's pooled database connections."""
+    with flask_app.app_context():
+        db.engine.dispose(close=False)

@@ -1,0 +1,14 @@
+"""The beat schedule. Run exactly one beat process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Deadlines and retries are data swept by these periodic tasks: no long countdown or ETA.
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "sweep-outbox": {
+        "task": "workers.tasks.outbox.sweep",
+        "schedule": 15.0,
+        "options": {"expires": 14},
+    },
+}

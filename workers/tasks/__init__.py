@@ -1,0 +1,1 @@
+"""Celery tasks, registered by name; the web app sends them by name after commit."""
