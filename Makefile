@@ -59,7 +59,7 @@ babel-extract: $(STAMP)
 
 babel-update: babel-extract
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
-	  --no-location --ignore-obsolete
+	  --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules reports instance

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from config import load_config
@@ -93,7 +93,8 @@ def _register_template_helpers(app: Flask) -> None:
         return {
             "current_language": str(locale.language) if locale else "fr",
             "language_names": LANGUAGE_NAMES,
-            "request_path": request.full_path.rstrip("?"),
+            # E-mails are rendered outside requests too (CLI, workers).
+            "request_path": request.full_path.rstrip("?") if has_request_context() else "/",
         }
 
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (

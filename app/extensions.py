@@ -83,7 +83,15 @@ def celery_init_app(app: Flask) -> Celery:
         "beat_schedule_filename": f"{app.config['INSTANCE_DIR']}/celerybeat-schedule",
     }
     if broker.startswith("redis"):
-        settings["broker_transport_options"] = {"visibility_timeout": 900}
+        settings["broker_transport_options"] = {
+            "visibility_timeout": 900,
+            # Publishing gives up fast when Redis is down (kombu's default retries for ~6 s):
+            # the outbox row is committed already and the sweeper sends it later.
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.2,
+        }
     # The SQLAlchemy transport hands its options to create_engine: give it none.
     celery.config_from_object(settings)
     celery.set_default()

@@ -1,0 +1,115 @@
+"""Unit tier: SQLite in memory, no services; the outbox only records what it would send."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.auth.models import AdhesionStatus, Language, Organisation, OrganisationType, Role, User
+from app.auth.services import hash_password
+from app.extensions import db
+from app.vendors.models import Vendor
+
+PASSWORD = "correct horse battery"
+_HASH = hash_password(PASSWORD)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The test body runs inside one app context (to use ``db.session``); without this, every
+    request would share that context's ``g`` and see the previous request's user and locale.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app("testing", INSTANCE_DIR=str(tmp_path), WTF_CSRF_ENABLED=False)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()  # the in-memory database goes with its engine
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def enqueued(app: Flask) -> list[int]:
+    """Outbox message ids handed to the broker after a commit (record mode)."""
+    return app.extensions.setdefault("outbox_enqueued", [])
+
+
+_seq = count(1)
+
+
+@pytest.fixture
+def make_org() -> Callable[..., Organisation]:
+    def make(status: AdhesionStatus = AdhesionStatus.APPROVED, **kw: Any) -> Organisation:
+        org = Organisation(name=kw.pop("name", f"Commune {next(_seq)}"),
+                           type=kw.pop("type", OrganisationType.COMMUNE), status=status, **kw)
+        db.session.add(org)
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_vendor() -> Callable[..., Vendor]:
+    def make(**kw: Any) -> Vendor:
+        vendor = Vendor(name=kw.pop("name", f"Vendor {next(_seq)}"), **kw)
+        db.session.add(vendor)
+        db.session.commit()
+        return vendor
+
+    return make
+
+
+@pytest.fixture
+def make_user(make_org: Callable[..., Organisation],
+              make_vendor: Callable[..., Vendor]) -> Callable[..., User]:
+    def make(role: Role = Role.BUYER, **kw: Any) -> User:
+        if role is Role.BUYER and "organisation" not in kw:
+            kw["organisation"] = make_org()
+        if role is Role.VENDOR and "vendor" not in kw:
+            kw["vendor"] = make_vendor()
+        user = User(email=kw.pop("email", f"user{next(_seq)}@example.org"), role=role,
+                    password_hash=kw.pop("password_hash", _HASH),
+                    language=kw.pop("language", Language.FR), **kw)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], None]:
+    def do(user: User, password: str = PASSWORD) -> None:
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    return do
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
