@@ -38,6 +38,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
 MIN_PASSWORD_LENGTH = 10
 PAGE_SIZE = 25
+INVITATION_HOURS = 72
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -334,9 +335,9 @@ def create_user(actor: User | None, *, email: str, role: str, full_name: str = "
     db.session.add(user)
     db.session.flush()
     if password is None:
-        token = _new_one_time_token(user, OneTimeTokenPurpose.INVITATION, hours=72)
+        token = _new_one_time_token(user, OneTimeTokenPurpose.INVITATION, hours=INVITATION_HOURS)
         queue_email(to=user.email, language=user.language.value, template="invitation",
-                    user=user, token=token, scrub_after_send=True)
+                    user=user, token=token, hours=INVITATION_HOURS, scrub_after_send=True)
     return user
 
 

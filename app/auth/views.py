@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -130,8 +131,10 @@ def register() -> ViewResult:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegistrationForm()
-    if request.method == "GET" and session.get("lang"):
-        form.language.data = session["lang"]
+    if request.method == "GET":
+        # Default the account's language to the one the page is shown in.
+        locale = get_locale()
+        form.language.data = locale.language if locale else "fr"
     if form.validate_on_submit():
         data = services.Registration(
             organisation_name=form.organisation_name.data or "",

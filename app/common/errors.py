@@ -110,7 +110,7 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_problem_json():
             return problem(400, "CSRF check failed", exc.description)
         return _page(400, _("The form has expired"),
-                     _("For your security the form expired or was sent from elsewhere. "
+                     _("For your security the form expired or was sent from another site. "
                        "Go back, reload the page and send it again."))
 
     @app.errorhandler(HTTPException)
