@@ -89,7 +89,7 @@ def _main_submit(page: Page) -> None:
 
 def home(page: Page, live: LiveApp, lang: str) -> None:
     _goto(page, "/")
-    _h1(page, live, lang, "Order participation services without your own tender")
+    _h1(page, live, lang, "Order participation services without running your own tender")
 
 
 def home_buyer(page: Page, live: LiveApp, lang: str) -> None:

@@ -1,0 +1,1 @@
+"""Integration tier: real PostgreSQL, Redis, Celery worker/beat processes and an SMTP sink."""
