@@ -77,7 +77,8 @@ def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees all tables."""
     import app.auth.models
     import app.catalogue.models
-    import app.common.mail
+    import app.common.admin_log
+    import app.common.mail  # registers the e-mail outbox handler
     import app.common.outbox
     import app.vendors.models  # noqa: F401
 

@@ -19,11 +19,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.common import money
 from app.common.db import enum_type
+from app.common.text import search_document
 from app.common.time import UTCDateTime, utcnow
 from app.extensions import Model
 from app.vendors.models import Vendor
@@ -87,6 +90,9 @@ class Lot(Model):
     award_method: Mapped[AwardMethod] = mapped_column(enum_type(AwardMethod, "award_method"))
     ceiling_cents: Mapped[int | None] = mapped_column(BigInteger)
     response_working_days: Mapped[int] = mapped_column(Integer, default=5)
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
 
     framework: Mapped[Framework] = relationship(back_populates="lots")
     memberships: Mapped[list[LotMembership]] = relationship(back_populates="lot",
@@ -95,6 +101,9 @@ class Lot(Model):
 
     def title(self, language: str) -> str:
         return str(getattr(self, f"title_{language}", None) or self.title_fr)
+
+    def description(self, language: str) -> str:
+        return str(getattr(self, f"description_{language}", None) or self.description_fr)
 
 
 class LotMembership(Model):
@@ -126,6 +135,11 @@ class CatalogueItem(Model):
         UniqueConstraint("code", "valid_from"),
         CheckConstraint("unit_price_cents >= 0", name="price_positive"),
         CheckConstraint("vat_rate_bp >= 0 AND vat_rate_bp <= 10000", name="vat_rate_range"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="validity_order"),
+        # Accent- and case-free words, searched with LIKE '% word%'; trigram-indexed on
+        # PostgreSQL so that stays fast (SQLite gets a plain index it will not use).
+        Index("ix_catalogue_item_search_text", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,9 +156,36 @@ class CatalogueItem(Model):
     # VAT in basis points (2100 = 21 %), so it stays an integer like the money.
     vat_rate_bp: Mapped[int] = mapped_column(Integer, default=2100)
     valid_from: Mapped[date] = mapped_column(Date)
+    # Last day the price applies (inclusive); NULL while it is the latest price.
     valid_to: Mapped[date | None] = mapped_column(Date)
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     lot: Mapped[Lot] = relationship(back_populates="items")
 
     def title(self, language: str) -> str:
         return str(getattr(self, f"title_{language}", None) or self.title_fr)
+
+    def description(self, language: str) -> str:
+        return str(getattr(self, f"description_{language}", None) or self.description_fr)
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def vat_cents(self) -> int:
+        return money.vat_cents(self.unit_price_cents, self.vat_rate_bp)
+
+    @property
+    def unit_price_incl_vat_cents(self) -> int:
+        return self.unit_price_cents + self.vat_cents
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_document(
+            self.code, self.title_fr, self.title_nl, self.title_en,
+            self.description_fr, self.description_nl, self.description_en)
+
+
+@event.listens_for(CatalogueItem, "before_insert")
+@event.listens_for(CatalogueItem, "before_update")
+def _keep_search_text(_mapper: object, _connection: object, item: CatalogueItem) -> None:
+    item.refresh_search_text()

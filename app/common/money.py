@@ -1,0 +1,51 @@
+"""Money is integer cents; VAT rates are integer basis points (2100 = 21 %)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_currency, format_percent
+
+
+def vat_cents(amount_cents: int, vat_rate_bp: int) -> int:
+    """VAT on an amount, rounded half up to the cent."""
+    value = Decimal(amount_cents) * Decimal(vat_rate_bp) / Decimal(10000)
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def incl_vat_cents(amount_cents: int, vat_rate_bp: int) -> int:
+    return amount_cents + vat_cents(amount_cents, vat_rate_bp)
+
+
+def format_eur(cents: int, locale: str) -> str:
+    """``12 500,50 €`` in French, ``€ 12.500,50`` in Dutch."""
+    return format_currency(Decimal(cents) / 100, "EUR", locale=f"{locale}_BE")
+
+
+def format_vat_rate(vat_rate_bp: int, locale: str) -> str:
+    return format_percent(Decimal(vat_rate_bp) / 10000, locale=f"{locale}_BE",
+                          format="#,##0.##%")
+
+
+def parse_eur(text: str) -> int:
+    """A euro amount typed by a person (``1 234,50``, ``1234.5``, ``€ 12``) as cents.
+
+    Raises ``ValueError`` for anything else, including fractions of a cent and negatives.
+    """
+    cleaned = text.strip().replace("€", "").replace("EUR", "").replace("\u00a0", "")
+    cleaned = cleaned.replace("\u202f", "").replace(" ", "")
+    if "," in cleaned and "." in cleaned:
+        # The last separator is the decimal one: "1.234,50" or "1,234.50".
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        else:
+            cleaned = cleaned.replace(",", "")
+    else:
+        cleaned = cleaned.replace(",", ".")
+    if not cleaned or cleaned.count(".") > 1 or cleaned.startswith(("-", "+")):
+        raise ValueError(text)
+    value = Decimal(cleaned)
+    cents = value * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(text)
+    return int(cents)
