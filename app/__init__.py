@@ -50,18 +50,21 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     celery_init_app(app)
 
     _import_models()
-    from app.auth.api import bp as auth_api_bp
     from app.auth.staff_views import bp as staff_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import register_user_loaders
+    from app.catalogue.admin_views import bp as admin_bp
+    from app.catalogue.views import bp as catalogue_bp
+    from app.common.api import register_api
     from app.main.views import bp as main_bp
+    from app.vendors.admin_views import bp as vendor_admin_bp
+    from app.vendors.views import bp as directory_bp
 
     register_user_loaders(login_manager)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(auth_api_bp)
-    csrf.exempt(auth_api_bp)  # bearer tokens only, never cookies: no CSRF exposure
+    for blueprint in (main_bp, auth_bp, staff_bp, catalogue_bp, directory_bp, admin_bp,
+                      vendor_admin_bp):
+        app.register_blueprint(blueprint)
+    register_api(app)
 
     register_error_handlers(app)
     register_security_headers(app)

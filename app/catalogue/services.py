@@ -267,6 +267,15 @@ def item_errors(data: ItemData) -> dict[str, list[str]]:
     return errors
 
 
+def _item_data(item: CatalogueItem, **changes: Any) -> ItemData:
+    values: dict[str, Any] = {
+        "lot_id": item.lot_id, "code": item.code, "unit": item.unit.value,
+        "unit_price_cents": item.unit_price_cents, "vat_rate_bp": item.vat_rate_bp,
+        "valid_from": item.valid_from, **{n: getattr(item, n) for n in TEXT_FIELDS}}
+    values.update(changes)
+    return ItemData(**values)
+
+
 def create_item(actor: User, data: ItemData) -> CatalogueItem:
     require_admin(actor)
     errors = item_errors(data)
@@ -294,8 +303,7 @@ def update_item_texts(actor: User, code: str, texts: dict[str, str], unit: str) 
     if not versions:
         raise NotFound()
     latest = versions[-1]
-    data = ItemData(latest.lot_id, code, *(texts.get(n, "") for n in TEXT_FIELDS), unit,
-                    latest.unit_price_cents, latest.vat_rate_bp, latest.valid_from)
+    data = _item_data(latest, unit=unit, **{n: texts.get(n, "") for n in TEXT_FIELDS})
     errors = item_errors(data)
     if errors:
         raise ValidationFailed(errors)
@@ -325,8 +333,8 @@ def revise_price(actor: User, code: str, unit_price_cents: int, vat_rate_bp: int
     elif valid_from <= latest.valid_from:
         errors["valid_from"] = [str(_l("A new price must start after %(day)s.",
                                        day=latest.valid_from.isoformat()))]
-    data = ItemData(latest.lot_id, code, *(getattr(latest, n) for n in TEXT_FIELDS),
-                    latest.unit.value, unit_price_cents, vat_rate_bp, valid_from)
+    data = _item_data(latest, unit_price_cents=unit_price_cents, vat_rate_bp=vat_rate_bp,
+                      valid_from=valid_from)
     errors.update({k: v for k, v in item_errors(data).items()
                    if k in ("unit_price_cents", "vat_rate_bp")})
     if errors:
@@ -497,3 +505,152 @@ def framework_is_active(framework: Framework, on: date | None = None) -> bool:
     on = on or today()
     return (framework.status is FrameworkStatus.ACTIVE
             and framework.start_date <= on <= framework.end_date)
+
+
+# --- Frameworks and lots (admin) ----------------------------------------------------------
+
+@dataclass
+class FrameworkData:
+    reference: str
+    title_fr: str
+    title_nl: str
+    title_en: str
+    start_date: date
+    end_date: date
+    max_value_cents: int
+    status: str
+
+
+def _framework_errors(data: FrameworkData, framework_id: int | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    reference = data.reference.strip()
+    if not reference or len(reference) > 50:
+        errors["reference"] = [str(_l("Use 1 to 50 characters."))]
+    elif db.session.execute(select(Framework.id).where(
+            Framework.reference == reference, Framework.id != (framework_id or 0))).first():
+        errors["reference"] = [str(_l("Another framework has this reference."))]
+    for name in ("title_fr", "title_nl", "title_en"):
+        value = getattr(data, name).strip()
+        if not value or len(value) > 300:
+            errors[name] = [str(_l("Use 1 to 300 characters."))]
+    if data.end_date < data.start_date:
+        errors["end_date"] = [str(_l("The end date is before the start date."))]
+    if not 0 <= data.max_value_cents <= 10**13:
+        errors["max_value_cents"] = [str(_l("Enter an amount between 0 and 100 000 000 000."))]
+    if data.status not in {s.value for s in FrameworkStatus}:
+        errors["status"] = [str(_l("Choose a status from the list."))]
+    return errors
+
+
+def create_framework(actor: User, data: FrameworkData) -> Framework:
+    require_admin(actor)
+    errors = _framework_errors(data, None)
+    if errors:
+        raise ValidationFailed(errors)
+    framework = Framework(
+        reference=data.reference.strip(), title_fr=data.title_fr.strip(),
+        title_nl=data.title_nl.strip(), title_en=data.title_en.strip(),
+        start_date=data.start_date, end_date=data.end_date,
+        max_value_cents=data.max_value_cents, status=FrameworkStatus(data.status))
+    db.session.add(framework)
+    admin_log.record(actor, framework, "create", None)
+    return framework
+
+
+def update_framework(actor: User, framework_id: int, data: FrameworkData) -> Framework:
+    require_admin(actor)
+    framework = db.session.get(Framework, framework_id)
+    if framework is None:
+        raise NotFound()
+    errors = _framework_errors(data, framework_id)
+    if errors:
+        raise ValidationFailed(errors)
+    before = admin_log.snapshot(framework)
+    framework.reference = data.reference.strip()
+    framework.title_fr, framework.title_nl, framework.title_en = (
+        data.title_fr.strip(), data.title_nl.strip(), data.title_en.strip())
+    framework.start_date, framework.end_date = data.start_date, data.end_date
+    framework.max_value_cents = data.max_value_cents
+    framework.status = FrameworkStatus(data.status)
+    admin_log.record(actor, framework, "update", before)
+    return framework
+
+
+@dataclass
+class LotData:
+    framework_id: int
+    number: int
+    title_fr: str
+    title_nl: str
+    title_en: str
+    description_fr: str
+    description_nl: str
+    description_en: str
+    award_method: str
+    ceiling_cents: int | None
+    response_working_days: int
+
+
+def _lot_errors(data: LotData, lot_id: int | None) -> dict[str, list[str]]:
+    from app.catalogue.models import AwardMethod
+
+    errors: dict[str, list[str]] = {}
+    if db.session.get(Framework, data.framework_id) is None:
+        errors["framework_id"] = [str(_l("Choose an existing framework."))]
+    if not 1 <= data.number <= 99:
+        errors["number"] = [str(_l("Enter a number between 1 and 99."))]
+    elif db.session.execute(select(Lot.id).where(
+            Lot.framework_id == data.framework_id, Lot.number == data.number,
+            Lot.id != (lot_id or 0))).first():
+        errors["number"] = [str(_l("This framework already has a lot with this number."))]
+    for name in ("title_fr", "title_nl", "title_en"):
+        value = getattr(data, name).strip()
+        if not value or len(value) > 300:
+            errors[name] = [str(_l("Use 1 to 300 characters."))]
+    for name in ("description_fr", "description_nl", "description_en"):
+        if len(getattr(data, name)) > 5000:
+            errors[name] = [str(_l("Use at most 5000 characters."))]
+    if data.award_method not in {m.value for m in AwardMethod}:
+        errors["award_method"] = [str(_l("Choose an award method from the list."))]
+    if data.ceiling_cents is not None and not 0 <= data.ceiling_cents <= 10**13:
+        errors["ceiling_cents"] = [str(_l("Enter an amount between 0 and 100 000 000 000."))]
+    if not 1 <= data.response_working_days <= 60:
+        errors["response_working_days"] = [str(_l("Enter a number between 1 and 60."))]
+    return errors
+
+
+def _apply_lot(lot: Lot, data: LotData) -> None:
+    from app.catalogue.models import AwardMethod
+
+    lot.framework_id = data.framework_id
+    lot.number = data.number
+    for name in ("title_fr", "title_nl", "title_en", "description_fr", "description_nl",
+                 "description_en"):
+        setattr(lot, name, getattr(data, name).strip())
+    lot.award_method = AwardMethod(data.award_method)
+    lot.ceiling_cents = data.ceiling_cents
+    lot.response_working_days = data.response_working_days
+
+
+def create_lot(actor: User, data: LotData) -> Lot:
+    require_admin(actor)
+    errors = _lot_errors(data, None)
+    if errors:
+        raise ValidationFailed(errors)
+    lot = Lot()
+    _apply_lot(lot, data)
+    db.session.add(lot)
+    admin_log.record(actor, lot, "create", None)
+    return lot
+
+
+def update_lot(actor: User, lot_id: int, data: LotData) -> Lot:
+    require_admin(actor)
+    lot = get_lot(lot_id)
+    errors = _lot_errors(data, lot_id)
+    if errors:
+        raise ValidationFailed(errors)
+    before = admin_log.snapshot(lot)
+    _apply_lot(lot, data)
+    admin_log.record(actor, lot, "update", before)
+    return lot
