@@ -83,6 +83,7 @@ def _import_models() -> None:
     import app.common.admin_log
     import app.common.mail  # registers the e-mail outbox handler
     import app.common.outbox
+    import app.orders.models
     import app.vendors.models  # noqa: F401
 
 

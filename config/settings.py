@@ -67,6 +67,8 @@ class BaseConfig:
     MAIL_DEFAULT_SENDER = "Centrale de marchés participation <no-reply@participation.brussels>"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     PASSWORD_RESET_HOURS = 2
+    # Orders above this amount excl. VAT need two different staff approvals (four-eyes).
+    FOUR_EYES_THRESHOLD_CENTS = 3_000_000
     HSTS = False
     LOG_LEVEL = "INFO"
 
@@ -125,7 +127,7 @@ _ENV_STRINGS = (
     "INSTANCE_DIR", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
-             "PASSWORD_RESET_HOURS")
+             "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS")
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "HSTS")
 
 
