@@ -57,12 +57,13 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.catalogue.views import bp as catalogue_bp
     from app.common.api import register_api
     from app.main.views import bp as main_bp
+    from app.orders.views import bp as orders_bp
     from app.vendors.admin_views import bp as vendor_admin_bp
     from app.vendors.views import bp as directory_bp
 
     register_user_loaders(login_manager)
     for blueprint in (main_bp, auth_bp, staff_bp, catalogue_bp, directory_bp, admin_bp,
-                      vendor_admin_bp):
+                      vendor_admin_bp, orders_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 
@@ -94,8 +95,16 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
+        from flask_login import current_user
+
+        from app.orders.services import unread_count
+
         locale = get_locale()
+        unread = (unread_count(current_user)
+                  if has_request_context() and current_user and current_user.is_authenticated
+                  else 0)
         return {
+            "unread_notifications": unread,
             "current_language": str(locale.language) if locale else "fr",
             "language_names": LANGUAGE_NAMES,
             # E-mails are rendered outside requests too (CLI, workers).

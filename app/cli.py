@@ -22,9 +22,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(sweep_command)
-    app.cli.add_command(__import__("app.catalogue.cli", fromlist=["cli"]).catalogue_cli)
+    from app.catalogue.cli import catalogue_cli
     from app.orders.cli import audit_cli
 
+    app.cli.add_command(catalogue_cli)
     app.cli.add_command(audit_cli)
 
 

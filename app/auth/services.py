@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
@@ -34,8 +34,17 @@ from app.extensions import db
 from app.vendors.models import Vendor
 
 # argon2-cffi's defaults are argon2id (RFC 9106 low-memory profile).
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
+_STRONG = PasswordHasher()
+# Still argon2id, with the smallest cost: only the testing configuration selects it, so the
+# test suite does not spend minutes hashing.
+_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_DUMMY_HASH = _STRONG.hash("not-a-real-password-used-for-timing")
+
+
+def _hasher() -> PasswordHasher:
+    if has_app_context() and current_app.config.get("PASSWORD_HASH_CHEAP"):
+        return _CHEAP
+    return _STRONG
 MIN_PASSWORD_LENGTH = 10
 PAGE_SIZE = 25
 INVITATION_HOURS = 72
@@ -51,7 +60,7 @@ def normalise_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def password_problems(password: str) -> list[str]:
@@ -91,12 +100,12 @@ def authenticate(email: str, password: str) -> User | None:
     user = user_by_email(email)
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     try:
-        _hasher.verify(stored, password)
+        _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.password_hash or not user.active:
         return None
-    if _hasher.check_needs_rehash(stored):
+    if _hasher().check_needs_rehash(stored):
         user.password_hash = hash_password(password)
     return user
 

@@ -44,6 +44,10 @@ ViewResult = str | Response | WerkzeugResponse | tuple[str, int]
 def register_user_loaders(manager: LoginManager) -> None:
     @manager.user_loader
     def load_user(key: str) -> User | None:
+        # The API authenticates by bearer token only: a browser's session cookie does not
+        # count there, so the API's CSRF exemption cannot be abused from another site.
+        if request.path.startswith("/api/"):
+            return None
         return services.load_login_session(key)
 
     @manager.request_loader

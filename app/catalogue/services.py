@@ -75,7 +75,9 @@ class ItemFilters:
 
 
 def _filtered(filters: ItemFilters, on: date) -> Select[Any]:
-    query = select(CatalogueItem).join(Lot).join(Framework).where(valid_on(on))
+    # The public catalogue offers the items of active frameworks only (not drafts).
+    query = (select(CatalogueItem).join(Lot).join(Framework)
+             .where(valid_on(on), Framework.status == FrameworkStatus.ACTIVE))
     if filters.lot_id is not None:
         query = query.where(CatalogueItem.lot_id == filters.lot_id)
     if filters.unit:
@@ -163,13 +165,16 @@ def price_history(code: str) -> list[CatalogueItem]:
     ).scalars())
 
 
-def list_lots(framework_id: int | None = None) -> list[Lot]:
+def list_lots(framework_id: int | None = None, active_only: bool = False) -> list[Lot]:
+    """Lots in framework and number order; ``active_only`` for the public pages."""
     query = (select(Lot).join(Framework)
              .options(selectinload(Lot.framework),
                       selectinload(Lot.memberships).selectinload(LotMembership.vendor))
              .order_by(Framework.id, Lot.number))
     if framework_id is not None:
         query = query.where(Lot.framework_id == framework_id)
+    if active_only:
+        query = query.where(Framework.status == FrameworkStatus.ACTIVE)
     return list(db.session.execute(query).scalars())
 
 
@@ -181,12 +186,10 @@ def get_lot(lot_id: int) -> Lot:
 
 
 def committed_cents_by_lot() -> dict[int, int]:
-    """Value of the orders committed against each lot.
+    """Value of the orders approved or later and not cancelled, per lot."""
+    from app.orders.services import committed_by_lot
 
-    Orders do not exist yet in this release, so nothing is committed; the ordering module
-    replaces this with the sum of orders approved or later and not cancelled.
-    """
-    return {}
+    return committed_by_lot()
 
 
 def active_members(lot: Lot) -> list[LotMembership]:
@@ -654,3 +657,224 @@ def update_lot(actor: User, lot_id: int, data: LotData) -> Lot:
     _apply_lot(lot, data)
     admin_log.record(actor, lot, "update", before)
     return lot
+
+
+# --- Public lot page ------------------------------------------------------------------------
+
+def get_public_lot(lot_id: int) -> Lot:
+    """A lot with its framework and its members' vendors loaded: a fixed number of queries."""
+    lot = db.session.execute(
+        select(Lot).where(Lot.id == lot_id)
+        .options(selectinload(Lot.framework),
+                 selectinload(Lot.memberships).selectinload(LotMembership.vendor))
+    ).scalar_one_or_none()
+    if lot is None:
+        raise NotFound()
+    return lot
+
+
+# --- Admin pages: lists and lookups (admin only) -------------------------------------------
+
+def list_frameworks(actor: User) -> list[Framework]:
+    """Every framework with its lots, newest first."""
+    require_admin(actor)
+    return list(db.session.execute(
+        select(Framework)
+        .options(selectinload(Framework.lots).selectinload(Lot.memberships))
+        .order_by(Framework.start_date.desc(), Framework.reference)
+    ).scalars())
+
+
+def get_framework(actor: User, framework_id: int) -> Framework:
+    require_admin(actor)
+    framework = db.session.get(Framework, framework_id)
+    if framework is None:
+        raise NotFound()
+    return framework
+
+
+def framework_by_reference(reference: str) -> Framework:
+    framework = db.session.execute(
+        select(Framework).where(Framework.reference == reference.strip())
+    ).scalar_one_or_none()
+    if framework is None:
+        raise NotFound()
+    return framework
+
+
+def default_framework() -> Framework | None:
+    """The only framework whose status is active; None when there are none or several."""
+    active = db.session.execute(
+        select(Framework).where(Framework.status == FrameworkStatus.ACTIVE).limit(2)
+    ).scalars().all()
+    return active[0] if len(active) == 1 else None
+
+
+def lot_ranking(actor: User, lot_id: int) -> list[LotMembership]:
+    """The lot's memberships: active in rank order, then suspended, then terminated."""
+    require_admin(actor)
+    order = {MembershipStatus.ACTIVE: 0, MembershipStatus.SUSPENDED: 1,
+             MembershipStatus.TERMINATED: 2}
+    rows = db.session.execute(
+        select(LotMembership).where(LotMembership.lot_id == lot_id)
+        .options(selectinload(LotMembership.vendor))
+    ).scalars().all()
+    return sorted(rows, key=lambda m: (order[m.status], m.rank, m.vendor.name.lower()))
+
+
+def memberships_of_vendor(actor: User, vendor_id: int) -> list[LotMembership]:
+    """Every membership of a vendor, whatever its status, with lots and frameworks loaded."""
+    require_admin(actor)
+    return list(db.session.execute(
+        select(LotMembership).where(LotMembership.vendor_id == vendor_id)
+        .join(Lot).join(Framework).order_by(Framework.reference, Lot.number)
+        .options(selectinload(LotMembership.lot).selectinload(Lot.framework))
+    ).scalars())
+
+
+@dataclass
+class AdminItemRow:
+    """One item code with all its priced versions (oldest first)."""
+
+    code: str
+    versions: list[CatalogueItem]
+    on: date
+
+    @property
+    def latest(self) -> CatalogueItem:
+        return self.versions[-1]
+
+    @property
+    def lot(self) -> Lot:
+        return self.latest.lot
+
+    @property
+    def current(self) -> CatalogueItem | None:
+        """The version priced on ``on`` (None before the first price or after withdrawal)."""
+        return next((v for v in self.versions if v.valid_on(self.on)), None)
+
+    @property
+    def upcoming(self) -> CatalogueItem | None:
+        """The next version that starts after ``on``, if one is scheduled."""
+        return next((v for v in self.versions if v.valid_from > self.on), None)
+
+
+def admin_items(actor: User, lot_id: int | None = None, page: int = 1, per_page: int = 25,
+                on: date | None = None) -> Page[AdminItemRow]:
+    """Item codes in framework, lot and code order, with every version of each.
+
+    Three queries whatever the number of items or versions: the count, the page's codes, and
+    the page's versions with their lots and frameworks.
+    """
+    from sqlalchemy.orm import joinedload
+
+    require_admin(actor)
+    on = on or today()
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = max(page, 1)
+    codes = (select(CatalogueItem.code, func.min(Framework.reference).label("framework"),
+                    func.min(Lot.number).label("lot_number"))
+             .join(Lot, CatalogueItem.lot_id == Lot.id).join(Framework)
+             .group_by(CatalogueItem.code))
+    if lot_id is not None:
+        codes = codes.where(CatalogueItem.lot_id == lot_id)
+    total = db.session.execute(
+        select(func.count()).select_from(codes.subquery())).scalar_one()
+    page_codes = [row.code for row in db.session.execute(
+        codes.order_by("framework", "lot_number", CatalogueItem.code)
+        .limit(per_page).offset((page - 1) * per_page))]
+    versions: dict[str, list[CatalogueItem]] = {code: [] for code in page_codes}
+    if page_codes:
+        rows = db.session.execute(
+            select(CatalogueItem).where(CatalogueItem.code.in_(page_codes))
+            .options(joinedload(CatalogueItem.lot).joinedload(Lot.framework))
+            .order_by(CatalogueItem.code, CatalogueItem.valid_from)
+        ).scalars().unique()
+        for row in rows:
+            versions[row.code].append(row)
+    return Page([AdminItemRow(code, versions[code], on) for code in page_codes],
+                total, page, per_page)
+
+
+def admin_item(actor: User, code: str, on: date | None = None) -> AdminItemRow:
+    require_admin(actor)
+    versions = price_history(code)
+    if not versions:
+        raise NotFound()
+    return AdminItemRow(code, versions, on or today())
+
+
+def admin_log_page(actor: User, page: int = 1,
+                   per_page: int = 50) -> Page[admin_log.AdminLogEntry]:
+    """The admin log, newest first, with the actors loaded (three queries)."""
+    require_admin(actor)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = max(page, 1)
+    Entry = admin_log.AdminLogEntry
+    total = db.session.execute(select(func.count(Entry.id))).scalar_one()
+    rows = db.session.execute(
+        select(Entry).options(selectinload(Entry.actor))
+        .order_by(Entry.at.desc(), Entry.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
+    return Page(list(rows), total, page, per_page)
+
+
+def get_membership(actor: User, membership_id: int) -> LotMembership:
+    """One membership with its lot and vendor, for the admin's confirmation pages."""
+    require_admin(actor)
+    membership = db.session.get(LotMembership, membership_id)
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+# --- JSON API reads (one round trip each) ----------------------------------------------------
+
+def search_items_counted(filters: ItemFilters, page: int = 1, per_page: int = 20,
+                         on: date | None = None) -> Page[CatalogueItem]:
+    """:func:`search_items` in one query, for readers that need no lot object (the API).
+
+    The total rides along on each row as a window count, computed over narrow rows (id and
+    sort keys) before the page's full rows are joined back; only a page past the end, which
+    has no row to carry it, costs a second query.
+    """
+    validate_filters(filters)
+    on = on or today()
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = max(page, 1)
+    query = _filtered(filters, on)
+    window = (query.with_only_columns(CatalogueItem.id, Lot.number, CatalogueItem.code,
+                                      func.count().over().label("total"))
+              .order_by(Lot.number, CatalogueItem.code)
+              .limit(per_page).offset((page - 1) * per_page)
+              .subquery("page"))
+    rows = db.session.execute(
+        select(CatalogueItem, window.c.total).join(window, window.c.id == CatalogueItem.id)
+        .order_by(window.c.number, window.c.code)
+    ).all()
+    if rows:
+        total = int(rows[0].total)
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.execute(
+            select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    return Page([row[0] for row in rows], total, page, per_page)
+
+
+def lots_with_vendor_counts(framework_id: int | None = None) -> list[tuple[Lot, str, int]]:
+    """Lots, their framework's reference and how many vendors their cascade has (active
+    membership of an active vendor), by framework then number: one query."""
+    vendors = (select(func.count(LotMembership.id))
+               .join(Vendor, Vendor.id == LotMembership.vendor_id)
+               .where(LotMembership.lot_id == Lot.id,
+                      LotMembership.status == MembershipStatus.ACTIVE,
+                      Vendor.active.is_(True))
+               .correlate(Lot).scalar_subquery())
+    query = (select(Lot, Framework.reference, vendors).join(Framework)
+             .order_by(Framework.id, Lot.number))
+    if framework_id is not None:
+        query = query.where(Lot.framework_id == framework_id)
+    return [(lot, reference, int(count))
+            for lot, reference, count in db.session.execute(query).all()]

@@ -1,14 +1,145 @@
-"""Public catalogue pages (no login)."""
+"""Public catalogue pages (no login): the lots, the item list with its filters, a lot, an item."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, SearchField, SelectField, StringField
 
 from app.auth.views import ViewResult
+from app.catalogue import services
+from app.catalogue.labels import reader_language, template_helpers, unit_labels
+from app.catalogue.models import Lot, LotMembership
+from app.common.errors import ValidationFailed
+from app.common.money import parse_eur
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+PER_PAGE = 20
+FILTER_NAMES = ("q", "lot", "unit", "min_price", "max_price")
+# The service's field names -> the form's.
+SERVICE_FIELDS = {"q": "q", "lot_id": "lot", "unit": "unit",
+                  "min_price_cents": "min_price", "max_price_cents": "max_price"}
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return template_helpers()
+
+
+class FilterForm(Form):
+    """The item filters: a GET form (nothing changes, so no CSRF token).
+
+    Checked by ``_read_filters`` and the service, not by WTForms validators.
+    """
+
+    q = SearchField(_l("Search"),
+                    description=_l("Words from the title, the description or the code."))
+    lot = SelectField(_l("Lot"), validate_choice=False)
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    min_price = StringField(_l("Minimum price excl. VAT (€)"),
+                            render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    max_price = StringField(_l("Maximum price excl. VAT (€)"),
+                            render_kw={"inputmode": "decimal", "autocomplete": "off"},
+                            description=_l("For example 500 or 1 250,50."))
+
+
+def _page_arg() -> int:
+    try:
+        return max(int(request.args.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def _add_error(form: Form, name: str, message: str) -> None:
+    field = getattr(form, name)
+    field.errors = [*field.errors, message]
+
+
+def _read_filters(form: FilterForm, lots: list[Lot]) -> services.ItemFilters | None:
+    """The filters typed in the form, or None (with field errors set) when one is invalid."""
+    filters = services.ItemFilters(q=(form.q.data or "").strip())
+    lot_value = (form.lot.data or "").strip()
+    if lot_value:
+        if lot_value.isdigit() and int(lot_value) in {lot.id for lot in lots}:
+            filters.lot_id = int(lot_value)
+        else:
+            _add_error(form, "lot", _("Choose a lot from the list."))
+    filters.unit = (form.unit.data or "").strip() or None
+    for name in ("min_price", "max_price"):
+        text = (getattr(form, name).data or "").strip()
+        if not text:
+            continue
+        try:
+            cents = parse_eur(text)
+        except (ValueError, ArithmeticError):
+            _add_error(form, name, _("Enter an amount in euros, for example 1 250,50."))
+        else:
+            setattr(filters, f"{name}_cents", cents)
+    try:
+        services.validate_filters(filters)
+    except ValidationFailed as exc:
+        for service_name, messages in exc.errors.items():
+            target = SERVICE_FIELDS.get(service_name)
+            for message in messages:
+                if target and not getattr(form, target).errors:
+                    _add_error(form, target, message)
+    if any(getattr(form, name).errors for name in FILTER_NAMES):
+        return None
+    return filters
+
+
+def _kept_args() -> dict[str, str]:
+    """The filters given in the address, for links to other pages of the same results."""
+    return {name: value for name in FILTER_NAMES
+            if (value := request.args.get(name, "").strip())}
+
+
+def _public_members(lot: Lot) -> list[LotMembership]:
+    """The lot's active members whose company is active (the directory shows those only)."""
+    return [m for m in services.active_members(lot) if m.vendor.active]
 
 
 @bp.route("/")
 def index() -> ViewResult:
-    return render_template("error.html", status=200, title="Catalogue", message="")
+    language = reader_language()
+    lots = services.list_lots(active_only=True)
+    form = FilterForm(request.args)
+    form.lot.choices = [("", _("All lots"))] + [
+        (str(lot.id), _("Lot %(number)s: %(title)s", number=lot.number,
+                        title=lot.title(language))) for lot in lots]
+    form.unit.choices = [("", _("All units"))] + [
+        (value, str(label)) for value, label in unit_labels().items()]
+    filters = _read_filters(form, lots)
+    result = None
+    if filters is not None:
+        page = _page_arg()
+        result = services.search_items(filters, page=page, per_page=PER_PAGE)
+        if page > result.pages:
+            args: dict[str, Any] = {**_kept_args(), "page": result.pages}
+            return redirect(url_for("catalogue.index", **args))
+    vendor_counts = {lot.id: len(_public_members(lot)) for lot in lots}
+    return render_template("catalogue/index.html", lots=lots, form=form, result=result,
+                           filtered=bool(_kept_args()),
+                           page_args={**_kept_args(), "_anchor": "items-title"},
+                           vendor_counts=vendor_counts)
+
+
+@bp.route("/lots/<int:lot_id>")
+def lot(lot_id: int) -> ViewResult:
+    lot = services.get_public_lot(lot_id)
+    page = _page_arg()
+    result = services.search_items(services.ItemFilters(lot_id=lot.id), page=page,
+                                   per_page=PER_PAGE)
+    if page > result.pages:
+        return redirect(url_for("catalogue.lot", lot_id=lot.id, page=result.pages))
+    return render_template("catalogue/lot.html", lot=lot, result=result,
+                           members=_public_members(lot))
+
+
+@bp.route("/items/<code>")
+def item(code: str) -> ViewResult:
+    return render_template("catalogue/item.html", item=services.get_current_item(code))

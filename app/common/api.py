@@ -1,13 +1,148 @@
-"""The JSON API under /api/v1: flask-smorest, OpenAPI 3.1, problem+json errors."""
+"""The JSON API under /api/v1: flask-smorest, OpenAPI 3.1, problem+json errors.
+
+- The OpenAPI document is generated from the code at ``/api/v1/openapi.json``; a Swagger UI
+  served from ``app/static/vendor/swagger-ui`` (no CDN) browses it at ``/api/v1/docs``.
+- Errors under ``/api/`` are ``application/problem+json`` (RFC 9457), rendered by the
+  handlers of :mod:`app.common.errors` for the whole app: flask-smorest's own JSON error
+  handler is not installed, so the HTML site keeps its HTML error pages. Validation failures
+  (webargs/marshmallow 422s and the services' ``ValidationFailed``) carry a per-field
+  ``errors`` object: ``{"per_page": ["Enter a number between 1 and 100."]}``.
+- API blueprints are exempt from CSRF: clients authenticate with bearer tokens and the API
+  reads no form (the session cookie is SameSite=Lax besides).
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import http
+from typing import Any
+
+import marshmallow as ma
+from flask import Blueprint, Flask, current_app, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from marshmallow import ValidationError, fields
+
+API_PREFIX = "/api/v1"
+PROBLEM_JSON = "application/problem+json"
+INT32_MAX = 2**31 - 1
+
+
+# --- Shared schema pieces -----------------------------------------------------------------
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, as every error under /api/ is answered."""
+
+    type = fields.String(required=True, metadata={"description": "Always `about:blank`."})
+    title = fields.String(required=True, metadata={"description": "Short summary."})
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status."})
+    detail = fields.String(metadata={"description": "Explanation for this occurrence."})
+    errors = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()),
+        metadata={"description": "On validation failures (422): messages per field or "
+                                 "query parameter, in the reader's language."})
+
+
+class Int(fields.Integer):
+    """An integer whose type error is a sentence in the reader's language."""
+
+    def make_error(self, key: str, **kwargs: Any) -> ValidationError:
+        if key in ("invalid", "too_large"):
+            return ValidationError(str(_l("Enter a whole number.")))
+        return super().make_error(key, **kwargs)
+
+
+def reader_language() -> str:
+    """fr, nl or en: the user's setting, then Accept-Language (see app.common.i18n)."""
+    locale = get_locale()
+    language = str(locale.language) if locale else "fr"
+    return language if language in ("fr", "nl", "en") else "fr"
+
+
+# --- The Api ------------------------------------------------------------------------------
+
+class ProcureApi(Api):
+    """flask-smorest's Api with problem+json error responses in the document and no error
+    handler of its own (app.common.errors answers for the whole app)."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        return None
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+API_DESCRIPTION = """\
+Public catalogue of the Brussels participation procurement centre: framework lots, priced
+items and contracted vendors.
+
+* Texts (titles, descriptions, presentations) come in the reader's language: the account's
+  language for a bearer token, otherwise `Accept-Language` (fr, nl or en; French by default).
+* Money is in integer euro cents. `vat_rate` is a percentage (21 means 21 %); `vat_rate_bp`
+  is the same rate in basis points (2100).
+* Errors are `application/problem+json` (RFC 9457). Validation failures answer 422 with an
+  `errors` object naming each invalid field or query parameter. Unknown query parameters
+  are ignored.
+* Authenticated resources take `Authorization: Bearer <token>` (`flask tokens create`).
+"""
+
+
+def _configure(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "Participation procurement centre API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    # No smorest-served UI: its templates load scripts from a CDN and run inline scripts.
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": API_DESCRIPTION},
+        "components": {"securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer",
+                           "description": "A token from `flask tokens create --email E` "
+                                          "or the account settings page."}}},
+    })
+
+
+# --- Docs page (Swagger UI, vendored) -----------------------------------------------------
+
+docs_bp = Blueprint("api_docs_ui", __name__, url_prefix=API_PREFIX)
+
+
+@docs_bp.get("/docs")
+def docs() -> ResponseReturnValue:
+    """Swagger UI from app/static/vendor/swagger-ui, initialised by app/static/api/docs.js.
+
+    It runs under the site's strict CSP (script-src 'self', style-src 'self'): the
+    initialiser is a static file and Swagger UI sets its styles through the DOM.
+    """
+    return render_template("api/docs.html", title=current_app.config["API_TITLE"],
+                           spec_url=url_for("api-docs.openapi_json"),
+                           language=reader_language())
 
 
 def register_api(app: Flask) -> None:
-    from app.auth.api import bp as auth_api_bp
+    from app.auth.api import blp as auth_api_blp
+    from app.catalogue.api import blp as catalogue_api_blp
     from app.extensions import csrf
+    from app.orders.api import blp as orders_api_blp
+    from app.vendors.api import blp as vendors_api_blp
 
-    app.register_blueprint(auth_api_bp)
-    csrf.exempt(auth_api_bp)  # bearer tokens only, never cookies: no CSRF exposure
+    _configure(app)
+    api = ProcureApi(app)
+    for blueprint in (catalogue_api_blp, vendors_api_blp, auth_api_blp, orders_api_blp):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # bearer tokens only, never cookies: no CSRF exposure
+    app.register_blueprint(docs_bp)
+    app.extensions["procure_api"] = api

@@ -68,6 +68,53 @@ def problem(status: int, title: str, detail: str = "", **extra: Any) -> Response
     return response
 
 
+_LOCATIONS = {"query", "querystring", "json", "form", "json_or_form", "headers", "cookies",
+              "files", "view_args", "path"}
+
+
+def field_errors(messages: Any) -> dict[str, list[str]]:
+    """webargs/marshmallow messages as one flat ``{field: [message, ...]}`` object.
+
+    webargs keys them by location first (``{"query": {"page": [...]}}``): that level goes,
+    since a name is unique across an operation's parameters. Nested fields are joined with
+    dots (``lines.0.quantity``); errors about the whole body stay under ``_schema``.
+    """
+    flat: dict[str, list[str]] = {}
+
+    def walk(value: Any, path: list[str]) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(sub, [*path, str(key)])
+        elif isinstance(value, list | tuple):
+            for entry in value:
+                if isinstance(entry, dict | list | tuple):
+                    walk(entry, path)
+                else:
+                    flat.setdefault(".".join(path) or "_schema", []).append(str(entry))
+        else:
+            flat.setdefault(".".join(path) or "_schema", []).append(str(value))
+
+    if isinstance(messages, dict) and messages and set(messages) <= _LOCATIONS:
+        for by_location in messages.values():
+            walk(by_location, [])
+    else:
+        walk(messages, [])
+    return flat
+
+
+def _http_problem(exc: HTTPException, status: int) -> Response:
+    """problem+json for an HTTP error under /api/, with webargs' field errors if any."""
+    data = getattr(exc, "data", None) or {}
+    if isinstance(data, dict) and "messages" in data:
+        response = problem(status, ValidationFailed.title,
+                           _("Some fields are not valid."),
+                           errors=field_errors(data["messages"]))
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        return response
+    return problem(status, exc.name, exc.description or "")
+
+
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
     return render_template("error.html", status=status, title=title, message=message), status
 
@@ -99,8 +146,11 @@ def register_error_handlers(app: Flask) -> None:
 
         db.session.rollback()
         if _wants_problem_json():
-            extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else {}
-            return problem(exc.status, exc.title, exc.message, **extra)
+            if isinstance(exc, ValidationFailed):
+                detail = (_titles()[422][1] if exc.message == "Validation failed"
+                          else exc.message)
+                return problem(exc.status, exc.title, detail, errors=exc.errors)
+            return problem(exc.status, exc.title, exc.message)
         title, default = _titles().get(exc.status, (exc.title, exc.message))
         message = exc.message if exc.status in (409, 422) and exc.message != exc.title else default
         return _page(exc.status, title, message)
@@ -117,9 +167,14 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
         if _wants_problem_json():
-            return problem(status, exc.name, exc.description or "")
-        title, message = _titles().get(status, (exc.name, exc.description or ""))
-        return _page(status, title, message)
+            response = _http_problem(exc, status)
+        else:
+            title, message = _titles().get(status, (exc.name, exc.description or ""))
+            response = app.make_response(_page(status, title, message))
+        for name, value in exc.get_headers():
+            if name.lower() == "allow":  # a 405 names the methods that would work
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency, format_percent
@@ -42,10 +43,13 @@ def parse_eur(text: str) -> int:
             cleaned = cleaned.replace(",", "")
     else:
         cleaned = cleaned.replace(",", ".")
-    if not cleaned or cleaned.count(".") > 1 or cleaned.startswith(("-", "+")):
+    if not re.fullmatch(r"\d+(\.\d+)?", cleaned):
         raise ValueError(text)
-    value = Decimal(cleaned)
-    cents = value * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(text)
-    return int(cents)
+    try:
+        value = Decimal(cleaned)
+        cents = value * 100
+        if not cents.is_finite() or cents != cents.to_integral_value():
+            raise ValueError(text)
+        return int(cents)
+    except ArithmeticError as exc:  # decimal.InvalidOperation for "abc"
+        raise ValueError(text) from exc

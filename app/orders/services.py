@@ -456,9 +456,13 @@ def cancel(actor: User, order_id: int, reason: str) -> Order:
 
 # --- Notifications ----------------------------------------------------------------------------
 
+_KINDS_WITH_REASON = {"order_rejected", "order_changes_requested", "order_cancelled"}
+
+
 def _notify(users: list[User], kind: str, order: Order) -> None:
     params = {"reference": order.reference, "title": order.title,
-              "reason": order.last_reason if kind != "order_submitted" else ""}
+              # Only decisions that carry a reason: ``last_reason`` may be an earlier one.
+              "reason": order.last_reason if kind in _KINDS_WITH_REASON else ""}
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, order_id=order.id,
                                     params=params))

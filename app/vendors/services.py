@@ -150,3 +150,29 @@ def send_contact_message(vendor_id: int, data: ContactMessage) -> int:
                     sender_name=data.sender_name.strip(), sender_email=email,
                     organisation=data.organisation.strip(), message=data.message.strip())
     return len(recipients)
+
+
+# --- Admin pages ----------------------------------------------------------------------------
+
+ADMIN_PAGE_SIZE = 25
+
+
+def vendors_page(actor: User, page: int = 1,
+                 per_page: int = ADMIN_PAGE_SIZE) -> tuple[list[Vendor], int]:
+    """One page of vendors by name, and the total: two queries."""
+    _require_admin(actor)
+    page = max(page, 1)
+    total = db.session.execute(select(func.count(Vendor.id))).scalar_one()
+    rows = db.session.execute(
+        select(Vendor).order_by(func.lower(Vendor.name), Vendor.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
+    return list(rows), int(total)
+
+
+def get_vendor(actor: User, vendor_id: int) -> Vendor:
+    _require_admin(actor)
+    vendor = db.session.get(Vendor, vendor_id)
+    if vendor is None:
+        raise NotFound()
+    return vendor

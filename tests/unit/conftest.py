@@ -9,17 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
 from app.auth.models import AdhesionStatus, Language, Organisation, OrganisationType, Role, User
-from app.auth.services import hash_password
 from app.extensions import db
 from app.vendors.models import Vendor
 
 PASSWORD = "correct horse battery"
-_HASH = hash_password(PASSWORD)
+# The testing configuration's cheap argon2id (see PASSWORD_HASH_CHEAP).
+_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 class IsolatedClient(FlaskClient):

@@ -359,3 +359,12 @@ def test_someone_elses_token_cannot_be_revoked(client: FlaskClient,
     assert client.post(f"/settings/tokens/{row.id}/revoke").status_code == 404
     db.session.refresh(row)
     assert row.revoked_at is None
+
+
+def test_a_browser_session_does_not_authenticate_the_api(client: FlaskClient,
+                                                         make_user: Callable[..., User],
+                                                         login: Callable[[User], None]) -> None:
+    """The API is exempt from CSRF, so only a bearer token may act there."""
+    login(make_user())
+    assert client.get("/settings").status_code == 200
+    assert client.get("/api/v1/me").status_code == 401

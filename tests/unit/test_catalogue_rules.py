@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -240,10 +240,10 @@ def test_working_days_skip_weekends_and_holidays() -> None:
 
 
 def test_a_deadline_ends_at_midnight_brussels_time_in_utc() -> None:
-    start = datetime(2027, 7, 16, 15, 0, tzinfo=timezone.utc)  # a Friday
+    start = datetime(2027, 7, 16, 15, 0, tzinfo=UTC)  # a Friday
     deadline = working_day_deadline(start, 3)
     # Mon 19, Tue 20, (21 July is a holiday), Thu 22 → 23:59:59 CEST = 21:59:59 UTC.
-    assert deadline == datetime(2027, 7, 22, 21, 59, 59, tzinfo=timezone.utc)
+    assert deadline == datetime(2027, 7, 22, 21, 59, 59, tzinfo=UTC)
 
 
 def test_vat_is_rounded_half_up_to_the_cent() -> None:

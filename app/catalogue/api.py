@@ -1,0 +1,182 @@
+"""The catalogue part of the JSON API: lots and priced items (public, no login).
+
+Every list answers in a fixed number of SQL queries whatever the number of rows (items: one,
+or two for a page past the end; lots: two, the lots and the committed amounts), never a lazy
+load per row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
+from marshmallow import fields
+from marshmallow.validate import Length, OneOf, Range
+
+from app.catalogue import services
+from app.catalogue.models import AwardMethod, CatalogueItem, Lot, Unit
+from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema, reader_language
+
+blp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1",
+                description="Framework lots and their priced catalogue items.")
+
+MAX_PRICE_CENTS = 10**12  # the bound services.validate_filters enforces
+MAX_PAGE = 100_000
+UNITS = [u.value for u in Unit]
+AWARD_METHODS = [m.value for m in AwardMethod]
+
+
+# --- Schemas ------------------------------------------------------------------------------
+
+class LotSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    title = fields.String(required=True, metadata={"description": "In the reader's language."})
+    description = fields.String(required=True)
+    award_method = fields.String(required=True, validate=OneOf(AWARD_METHODS))
+    framework_id = fields.Integer(required=True)
+    framework_reference = fields.String(required=True)
+    ceiling_cents = fields.Integer(required=True, allow_none=True,
+                                   metadata={"description": "Lot ceiling excl. VAT; null if "
+                                                            "the lot has none."})
+    committed_cents = fields.Integer(
+        required=True, metadata={"description": "Orders approved or later and not cancelled."})
+    remaining_cents = fields.Integer(required=True, allow_none=True,
+                                     metadata={"description": "Ceiling minus committed; null "
+                                                              "without a ceiling."})
+    response_working_days = fields.Integer(
+        required=True, metadata={"description": "Working days a vendor has to answer."})
+    vendors = fields.Integer(required=True, metadata={
+        "description": "Number of vendors in the lot's cascade (active membership and "
+                       "active vendor)."})
+
+
+class LotQuerySchema(ma.Schema):
+    framework = Int(validate=Range(1, INT32_MAX, error=_l("Choose a framework from the list.")),
+                    metadata={"description": "Only the lots of this framework id."})
+
+
+class ItemSchema(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "Id of this priced version."})
+    code = fields.String(required=True)
+    lot_id = fields.Integer(required=True)
+    title = fields.String(required=True, metadata={"description": "In the reader's language."})
+    description = fields.String(required=True)
+    unit = fields.String(required=True, validate=OneOf(UNITS))
+    unit_price_cents = fields.Integer(required=True, metadata={"description": "Excl. VAT."})
+    vat_rate = fields.Float(required=True,
+                            metadata={"description": "VAT rate in percent (21 = 21 %)."})
+    vat_rate_bp = fields.Integer(required=True,
+                                 metadata={"description": "VAT rate in basis points (2100)."})
+    vat_cents = fields.Integer(required=True, metadata={"description": "VAT on one unit."})
+    unit_price_incl_vat_cents = fields.Integer(required=True)
+    valid_from = fields.Date(required=True,
+                             metadata={"description": "First day this price applies."})
+    valid_to = fields.Date(required=True, allow_none=True,
+                           metadata={"description": "Last day it applies; null while current."})
+
+
+class ItemPageSchema(ma.Schema):
+    items = fields.List(fields.Nested(ItemSchema), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Items matching the filters."})
+    pages = fields.Integer(required=True, metadata={"description": "At least 1."})
+
+
+_AMOUNT_ERROR = _l("Enter an amount between 0 and 10 000 000 000.")
+
+
+class ItemQuerySchema(ma.Schema):
+    lot = Int(validate=Range(1, INT32_MAX, error=_l("Choose a lot from the list.")),
+              metadata={"description": "Only the items of this lot id."})
+    q = fields.String(load_default="", validate=Length(max=200,
+                                                       error=_l("Use at most 200 characters.")),
+                      metadata={"description": "Words searched in code, titles and "
+                                               "descriptions (any language, accents and case "
+                                               "ignored, word prefixes match)."})
+    unit = fields.String(validate=OneOf(UNITS, error=_l("Choose a unit from the list.")))
+    min_price_cents = Int(validate=Range(0, MAX_PRICE_CENTS, error=_AMOUNT_ERROR),
+                          metadata={"description": "Unit price excl. VAT, at least."})
+    max_price_cents = Int(validate=Range(0, MAX_PRICE_CENTS, error=_AMOUNT_ERROR),
+                          metadata={"description": "Unit price excl. VAT, at most (not below "
+                                                   "min_price_cents)."})
+    page = Int(load_default=1, validate=Range(
+        1, MAX_PAGE, error=_l("Enter a page number between 1 and 100 000.")))
+    per_page = Int(load_default=20, validate=Range(
+        1, services.MAX_PER_PAGE, error=_l("Enter a number between 1 and 100.")))
+
+
+# --- Serialisation ------------------------------------------------------------------------
+
+def vat_percent(vat_rate_bp: int) -> float:
+    return vat_rate_bp / 100
+
+
+def item_data(item: CatalogueItem, language: str) -> dict[str, Any]:
+    return {
+        "id": item.id, "code": item.code, "lot_id": item.lot_id,
+        "title": item.title(language), "description": item.description(language),
+        "unit": item.unit.value, "unit_price_cents": item.unit_price_cents,
+        "vat_rate": vat_percent(item.vat_rate_bp), "vat_rate_bp": item.vat_rate_bp,
+        "vat_cents": item.vat_cents, "unit_price_incl_vat_cents": item.unit_price_incl_vat_cents,
+        "valid_from": item.valid_from, "valid_to": item.valid_to,
+    }
+
+
+def lot_data(lot: Lot, framework_reference: str, vendors: int, language: str,
+             committed: int) -> dict[str, Any]:
+    return {
+        "id": lot.id, "number": lot.number, "title": lot.title(language),
+        "description": lot.description(language), "award_method": lot.award_method.value,
+        "framework_id": lot.framework_id, "framework_reference": framework_reference,
+        "ceiling_cents": lot.ceiling_cents, "committed_cents": committed,
+        "remaining_cents": (None if lot.ceiling_cents is None
+                            else lot.ceiling_cents - committed),
+        "response_working_days": lot.response_working_days,
+        "vendors": vendors,
+    }
+
+
+# --- Endpoints ----------------------------------------------------------------------------
+
+@blp.get("/lots")
+@blp.arguments(LotQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, LotSchema(many=True))
+@blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                  description="Invalid query parameter")
+def list_lots(framework: int | None = None) -> list[dict[str, Any]]:
+    """Lots of every framework, by framework then number."""
+    language = reader_language()
+    committed = services.committed_cents_by_lot()
+    return [lot_data(lot, reference, vendors, language, committed.get(lot.id, 0))
+            for lot, reference, vendors in services.lots_with_vendor_counts(framework)]
+
+
+@blp.get("/catalogue/items")
+@blp.arguments(ItemQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, ItemPageSchema)
+@blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                  description="Invalid query parameter (`errors` names it)")
+def list_items(q: str, page: int, per_page: int, lot: int | None = None,
+               unit: str | None = None, min_price_cents: int | None = None,
+               max_price_cents: int | None = None) -> dict[str, Any]:
+    """Items priced today, by lot number and code, one page at a time."""
+    filters = services.ItemFilters(q=q, lot_id=lot, unit=unit, min_price_cents=min_price_cents,
+                                   max_price_cents=max_price_cents)
+    result = services.search_items_counted(filters, page=page, per_page=per_page)
+    language = reader_language()
+    return {"items": [item_data(item, language) for item in result.items],
+            "page": result.page, "per_page": result.per_page, "total": result.total,
+            "pages": result.pages}
+
+
+@blp.get(f"/catalogue/items/<int(max={INT32_MAX}):item_id>")
+@blp.response(200, ItemSchema)
+@blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                  description="No such item version")
+def get_item(item_id: int) -> dict[str, Any]:
+    """One priced version of an item, current or not (orders refer to versions)."""
+    return item_data(services.get_item(item_id), reader_language())

@@ -1,0 +1,406 @@
+"""The orders part of the JSON API (bearer tokens only).
+
+Every route is scoped by the services: an order the caller may not see answers 404, a move
+that is not allowed now 409, a refused body 422 with an ``errors`` object naming the fields.
+``POST /orders`` honours an ``Idempotency-Key`` header, per user: the same key with the same
+body answers the first response again; the same key with another body answers 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import marshmallow as ma
+from flask import jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields
+from marshmallow.validate import Length, OneOf, Range
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
+from app.common.errors import ValidationFailed, problem
+from app.common.time import utcnow
+from app.extensions import db
+from app.orders import services, workflow
+from app.orders.models import IdempotencyKey, Order, OrderEvent, OrderStatus, ParticipationLevel
+
+blp = Blueprint("orders_api", __name__, url_prefix="/api/v1",
+                description="Orders: the buyer's requests and the staff's decisions.")
+
+STATUSES = [s.value for s in OrderStatus]
+LEVELS = [p.value for p in ParticipationLevel]
+_BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+# --- Schemas -----------------------------------------------------------------------------
+
+class StrictInt(fields.Integer):
+    """Whole numbers only: 1.5, "2" and true are refused with a sentence."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+    def make_error(self, key: str, **kwargs: Any) -> ma.ValidationError:
+        if key in ("invalid", "too_large"):
+            return ma.ValidationError(str(_l("Enter a whole number.")))
+        return super().make_error(key, **kwargs)
+
+
+# Marshmallow's own messages are English: every field and validator here says it in the
+# reader's language instead.
+REQUIRED = {"required": _l("This field is required."), "null": _l("This field is required.")}
+
+
+def _text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=Length(max=max_length, error=_l("Use at most %(n)s characters.",
+                                                 n=max_length)),
+        error_messages={**REQUIRED, "invalid": _l("Enter text.")}, **kwargs)
+
+
+def _choice(values: list[str], error: Any, **kwargs: Any) -> fields.String:
+    return fields.String(validate=OneOf(values, error=error),
+                         error_messages={**REQUIRED, "invalid": error}, **kwargs)
+
+
+def _date() -> fields.Date:
+    return fields.Date(load_default=None, allow_none=True,
+                       error_messages={"invalid": _l("Enter a date as YYYY-MM-DD.")})
+
+
+class _Strict(ma.Schema):
+    error_messages = {"unknown": _l("This field is not accepted."),
+                      "type": _l("Send a JSON object.")}
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class LineInSchema(_Strict):
+    item_id = StrictInt(required=True, validate=Range(
+        1, INT32_MAX, error=_l("This service is not in the catalogue.")),
+        error_messages=REQUIRED)
+    quantity = StrictInt(required=True, validate=Range(
+        1, services.MAX_QUANTITY, error=_l("Enter a whole number from 1 to %(n)s.",
+                                           n=services.MAX_QUANTITY)),
+        error_messages=REQUIRED, metadata={"description": "1 to 10 000."})
+
+
+class OrderInSchema(_Strict):
+    """What a buyer sends. Totals, status and organisation are the server's: sending them is
+    refused (422) rather than silently ignored."""
+
+    lot_id = StrictInt(required=True, validate=Range(
+        1, INT32_MAX, error=_l("Choose a lot of the framework.")), error_messages=REQUIRED)
+    title = _text(200, required=True)
+    objectives = _text(5000, required=True)
+    participation_level = _choice(LEVELS, _l("Choose a level of citizen involvement."),
+                                  required=True)
+    commune = _text(40, required=True,
+                    metadata={"description": "Code of one of the 19 communes, or `region` "
+                                             "for the whole Region."})
+    description = _text(5000, load_default="")
+    target_audiences = _text(2000, load_default="")
+    planned_start = _date()
+    planned_end = _date()
+    inclusion_measures = _text(5000, load_default="")
+    public_consent = fields.Boolean(load_default=False, error_messages={
+        "invalid": _l("Enter true or false.")})
+    lines = fields.List(
+        fields.Nested(LineInSchema), required=True,
+        validate=Length(min=1, max=services.MAX_LINES, error=_l(
+            "Add between 1 and %(n)s services.", n=services.MAX_LINES)),
+        error_messages={**REQUIRED, "invalid": _l("Send a list of lines.")})
+
+
+class LineOutSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    item_id = fields.Integer(required=True)
+    quantity = fields.Integer(required=True)
+    unit_price_cents = fields.Integer(required=True,
+                                      metadata={"description": "Snapshot, excl. VAT."})
+    vat_rate_bp = fields.Integer(required=True)
+    line_excl_vat_cents = fields.Integer(required=True)
+    line_vat_cents = fields.Integer(required=True)
+
+
+class OrderOutSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    reference = fields.String(required=True)
+    status = fields.String(required=True, validate=OneOf(STATUSES))
+    lot_id = fields.Integer(required=True)
+    organisation_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    objectives = fields.String(required=True)
+    participation_level = fields.String(required=True)
+    target_audiences = fields.String(required=True)
+    commune = fields.String(required=True)
+    planned_start = fields.Date(required=True, allow_none=True)
+    planned_end = fields.Date(required=True, allow_none=True)
+    inclusion_measures = fields.String(required=True)
+    public_consent = fields.Boolean(required=True)
+    total_excl_vat_cents = fields.Integer(required=True)
+    total_vat_cents = fields.Integer(required=True)
+    total_incl_vat_cents = fields.Integer(required=True)
+    vendor_id = fields.Integer(required=True, allow_none=True,
+                               metadata={"description": "Null until assigned."})
+    approvals = fields.Integer(required=True)
+    approvals_required = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    submitted_at = fields.DateTime(required=True, allow_none=True)
+    lines = fields.List(fields.Nested(LineOutSchema), required=True)
+
+
+class OrderPageSchema(ma.Schema):
+    orders = fields.List(fields.Nested(OrderOutSchema), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+class OrderQuerySchema(ma.Schema):
+    status = fields.String(validate=OneOf(STATUSES, error=_l("Choose a status from the list.")))
+    lot = Int(validate=Range(1, INT32_MAX, error=_l("Choose a lot from the list.")))
+    page = Int(load_default=1, validate=Range(
+        1, 100_000, error=_l("Enter a page number between 1 and 100 000.")))
+    per_page = Int(load_default=25, validate=Range(
+        1, 100, error=_l("Enter a number between 1 and 100.")))
+
+
+class ReasonSchema(_Strict):
+    reason = _text(5000, load_default="")
+
+
+class EventSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    seq = fields.Integer(required=True)
+    at = fields.DateTime(required=True)
+    actor_id = fields.Integer(required=True, allow_none=True)
+    action = fields.String(required=True)
+    from_state = fields.String(required=True, allow_none=True)
+    to_state = fields.String(required=True, allow_none=True)
+    reason = fields.String(required=True)
+    payload = fields.Dict(required=True)
+    hash = fields.String(required=True)
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+def _unauthorized() -> ResponseReturnValue:
+    response = problem(401, "Unauthorized", "Send Authorization: Bearer <token>.")
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def order_data(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id, "reference": order.reference, "status": order.status.value,
+        "lot_id": order.lot_id, "organisation_id": order.organisation_id,
+        "title": order.title, "description": order.description,
+        "objectives": order.objectives,
+        "participation_level": order.participation_level.value,
+        "target_audiences": order.target_audiences, "commune": order.commune,
+        "planned_start": order.planned_start, "planned_end": order.planned_end,
+        "inclusion_measures": order.inclusion_measures,
+        "public_consent": order.public_consent,
+        "total_excl_vat_cents": order.total_excl_vat_cents,
+        "total_vat_cents": order.total_vat_cents,
+        "total_incl_vat_cents": order.total_incl_vat_cents,
+        "vendor_id": order.vendor_id, "approvals": order.approvals_count,
+        "approvals_required": order.approvals_required,
+        "created_at": order.created_at, "updated_at": order.updated_at,
+        "submitted_at": order.submitted_at,
+        "lines": [{"id": line.id, "item_id": line.item_id, "quantity": line.quantity,
+                   "unit_price_cents": line.unit_price_cents, "vat_rate_bp": line.vat_rate_bp,
+                   "line_excl_vat_cents": line.line_excl_vat_cents,
+                   "line_vat_cents": line.line_vat_cents} for line in order.lines],
+    }
+
+
+def _serialised(order: Order) -> dict[str, Any]:
+    """What the response schema would emit, as stored for an idempotent replay."""
+    return dict(OrderOutSchema().dump(order_data(order)))
+
+
+def _input(body: dict[str, Any]) -> services.OrderInput:
+    lines = [services.LineInput(line["item_id"], line["quantity"]) for line in body.pop("lines")]
+    return services.OrderInput(lines=lines, **body)
+
+
+def _fingerprint(raw: Any) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, separators=(",", ":"))
+                          .encode()).hexdigest()
+
+
+# --- Endpoints ---------------------------------------------------------------------------
+
+@blp.post("/orders")
+@blp.arguments(OrderInSchema)
+@blp.response(201, OrderOutSchema)
+@blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.alt_response(403, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                  description="Not a buyer")
+@blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                  description="Invalid body (`errors` names each field, e.g. "
+                              "`lines.0.quantity`), or an Idempotency-Key reused with "
+                              "another body")
+@blp.doc(security=_BEARER, parameters=[{
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Retry safely: the same key and body give the same order."}])
+def create_order(body: dict[str, Any]) -> ResponseReturnValue:
+    """Create a draft order for the caller's organisation (buyers)."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    key = request.headers.get("Idempotency-Key", "").strip()
+    fingerprint = _fingerprint(request.get_json(silent=True))
+    if key:
+        if len(key) > 200:
+            raise ValidationFailed({"Idempotency-Key": [str(_l("Use at most 200 characters."))]})
+        replay = _replay(key, fingerprint)
+        if replay is not None:
+            return replay
+    order = services.create_order(current_user, _input(body))
+    data = _serialised(order)
+    if key:
+        db.session.add(IdempotencyKey(user_id=current_user.id, key=key,
+                                      request_hash=fingerprint, status_code=201,
+                                      response=data, created_at=utcnow()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same key committed meanwhile by a concurrent request: answer as it did.
+        db.session.rollback()
+        replay = _replay(key, fingerprint)
+        if replay is None:
+            raise
+        return replay
+    return order_data(order), 201
+
+
+def _replay(key: str, fingerprint: str) -> ResponseReturnValue | None:
+    row = db.session.execute(select(IdempotencyKey).where(
+        IdempotencyKey.user_id == current_user.id, IdempotencyKey.key == key)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    if row.request_hash != fingerprint:
+        raise ValidationFailed({"Idempotency-Key": [str(_l(
+            "This key was already used with a different request."))]})
+    # Already serialised when stored: bypass the response schema.
+    response = jsonify(row.response)
+    response.status_code = row.status_code
+    return response
+
+
+@blp.get("/orders")
+@blp.arguments(OrderQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, OrderPageSchema)
+@blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.doc(security=_BEARER)
+def list_orders(page: int, per_page: int, status: str | None = None,
+                lot: int | None = None) -> ResponseReturnValue:
+    """The orders the caller may see: their organisation's (buyers), the ones assigned to
+    their company (vendors), or all (staff)."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    result = services.list_orders(current_user, services.OrderFilters(
+        status=status, lot_id=lot, sort="newest"), page=page, per_page=per_page)
+    db.session.commit()
+    return {"orders": [order_data(o) for o in result.items], "page": result.page,
+            "per_page": result.per_page, "total": result.total, "pages": result.pages}
+
+
+_ID = f"<int(max={INT32_MAX}):order_id>"
+
+
+@blp.get(f"/orders/{_ID}")
+@blp.response(200, OrderOutSchema)
+@blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.doc(security=_BEARER)
+def get_order(order_id: int) -> ResponseReturnValue:
+    """One order, if the caller may see it."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    order = services.get_order(current_user, order_id)
+    db.session.commit()
+    return order_data(order)
+
+
+@blp.get(f"/orders/{_ID}/events")
+@blp.response(200, EventSchema(many=True))
+@blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.doc(security=_BEARER)
+def order_events(order_id: int) -> ResponseReturnValue:
+    """The order's audit trail, oldest first, with each event's chain hash."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    events: list[OrderEvent] = services.order_events(current_user, order_id)
+    db.session.commit()
+    return [{"id": e.id, "seq": e.seq, "at": e.at, "actor_id": e.actor_id, "action": e.action,
+             "from_state": e.from_state, "to_state": e.to_state, "reason": e.reason,
+             "payload": e.payload, "hash": e.hash} for e in events]
+
+
+def _move(name: str, path: str, summary: str, with_reason: bool) -> None:
+    """One POST route per state move; each calls the service of the same name."""
+    def act(order_id: int, reason: str | None) -> ResponseReturnValue:
+        if not current_user.is_authenticated:
+            return _unauthorized()
+        call = getattr(services, name)
+        order = call(current_user, order_id) if reason is None else call(
+            current_user, order_id, reason)
+        db.session.commit()
+        return order_data(order)
+
+    def view_with_reason(body: dict[str, Any], order_id: int) -> ResponseReturnValue:
+        return act(order_id, (body or {}).get("reason", ""))
+
+    def view_without(order_id: int) -> ResponseReturnValue:
+        return act(order_id, None)
+
+    view = view_with_reason if with_reason else view_without
+    view.__name__ = f"{name}_order"
+    view.__doc__ = summary
+    decorated: Any = view
+    decorated = blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON)(decorated)
+    decorated = blp.alt_response(409, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                                 description="Not possible in the order's state")(decorated)
+    decorated = blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_JSON)(decorated)
+    decorated = blp.alt_response(403, schema=ProblemSchema, content_type=PROBLEM_JSON)(decorated)
+    decorated = blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)(decorated)
+    decorated = blp.response(200, OrderOutSchema)(decorated)
+    if with_reason:
+        decorated = blp.arguments(ReasonSchema, required=False)(decorated)
+    decorated = blp.doc(security=_BEARER)(decorated)
+    blp.post(f"/orders/{_ID}/{path}")(decorated)
+
+
+_move("submit", "submit", "Submit a draft for approval (buyers).", False)
+_move("withdraw", "withdraw", "Withdraw an order not yet approved (buyers).", False)
+_move("approve", "approve", "Approve (staff). Above the four-eyes threshold the order stays "
+      "submitted until a second staff member approves.", False)
+_move("reject", "reject", "Reject with a reason (staff).", True)
+_move("request_changes", "request-changes", "Send back to the buyer with a reason (staff).",
+      True)
+_move("cancel", "cancel", "Cancel an approved or later order with a reason (staff).", True)
+
+assert set(workflow.MOVES) >= {"submit", "withdraw", "approve", "reject", "request_changes",
+                               "cancel"}
