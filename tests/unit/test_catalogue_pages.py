@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from html import unescape
@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from flask_babel import gettext, ngettext
 from sqlalchemy import event, select
 
+from app.auth.models import User
 from app.catalogue.models import (
     AwardMethod,
     CatalogueItem,
@@ -29,6 +30,8 @@ from app.common.i18n import in_language
 from app.demo import seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
+
+from .conftest import PASSWORD
 
 ITEM_LINK = re.compile(r'href="/catalogue/items/([^"]+)"')
 
@@ -379,3 +382,15 @@ def test_pages_issue_the_same_number_of_queries_with_10_and_200_items(
         assert client.get(url).status_code == 200
     assert len(many) == len(few), (few, many)
     assert len(few) <= 8, few
+
+
+def test_a_buyer_can_order_from_an_item_page(client: FlaskClient,
+                                             make_user: Callable[..., User]) -> None:
+    seed_demo()
+    db.session.commit()
+    anonymous = client.get("/catalogue/items/L3-WS-HALF").get_data(as_text=True)
+    assert "/orders/new?item=L3-WS-HALF" not in anonymous and "/login?next=" in anonymous
+    buyer = make_user()
+    client.post("/login", data={"email": buyer.email, "password": PASSWORD})
+    page = client.get("/catalogue/items/L3-WS-HALF").get_data(as_text=True)
+    assert "/orders/new?item=L3-WS-HALF" in page
