@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.auth.models import AdhesionStatus, Language, Organisation, OrganisationType, Role, User
+from app.common.i18n import in_language
 from app.extensions import db
 from app.vendors.models import Vendor
 
@@ -39,7 +40,9 @@ class IsolatedClient(FlaskClient):
 def app(tmp_path: Path) -> Iterator[Flask]:
     app = create_app("testing", INSTANCE_DIR=str(tmp_path), WTF_CSRF_ENABLED=False)
     app.test_client_class = IsolatedClient
-    with app.app_context():
+    # Services called straight from a test speak English (outside a request the app would
+    # use its French default); requests still choose their language as in production.
+    with app.app_context(), in_language("en"):
         db.create_all()
         yield app
         db.session.remove()
