@@ -59,11 +59,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.main.views import bp as main_bp
     from app.orders.views import bp as orders_bp
     from app.vendors.admin_views import bp as vendor_admin_bp
+    from app.vendors.portal import bp as vendor_portal_bp
     from app.vendors.views import bp as directory_bp
 
     register_user_loaders(login_manager)
     for blueprint in (main_bp, auth_bp, staff_bp, catalogue_bp, directory_bp, admin_bp,
-                      vendor_admin_bp, orders_bp):
+                      vendor_admin_bp, orders_bp, vendor_portal_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 
@@ -84,6 +85,7 @@ def _import_models() -> None:
     import app.common.admin_log
     import app.common.mail  # registers the e-mail outbox handler
     import app.common.outbox
+    import app.orders.assignment  # registers the dispatch outbox handler
     import app.orders.models
     import app.vendors.models  # noqa: F401
 

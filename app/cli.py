@@ -110,7 +110,11 @@ def tokens_create(email: str, name: str) -> None:
 
 @click.command("sweep")
 def sweep_command() -> None:
-    """Run the sweepers once: re-enqueue unsent outbox messages."""
+    """Run the sweepers once: expire overdue offers, re-enqueue unsent outbox messages."""
+    from app.orders.assignment import expire_overdue_now
+
+    expired = expire_overdue_now()
+    click.echo(f"offers and invitations: {expired} expired")
     counts = outbox.sweep()
     click.echo(f"outbox: {counts['due']} due, {counts['enqueued']} enqueued, "
                f"{counts['not_enqueued']} could not be enqueued")

@@ -14,7 +14,8 @@ flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 celery_app.conf.beat_schedule = BEAT_SCHEDULE
 celery_app.autodiscover_tasks(["workers.tasks"], related_name=None, force=True)
-import workers.tasks.outbox  # noqa: E402,F401  (registers the tasks)
+import workers.tasks.assignment  # noqa: E402  (registers the tasks)
+import workers.tasks.outbox  # noqa: E402,F401
 
 app = celery_app
 

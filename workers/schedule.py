@@ -11,4 +11,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": 15.0,
         "options": {"expires": 14},
     },
+    "expire-overdue-offers": {
+        "task": "workers.tasks.assignment.expire_overdue",
+        "schedule": 30.0,
+        "options": {"expires": 29},
+    },
 }

@@ -28,6 +28,8 @@ _PENDING_KEY = "outbox_pending_ids"
 
 # kind -> function performing the side effect; registered by the packages that own them.
 HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {}
+# kind -> what to do once a message has failed for good (e.g. hand an order to staff).
+FAILURE_HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {}
 
 
 class OutboxMessage(Model):
@@ -140,6 +142,9 @@ def deliver(message_id: int) -> str:
             message.failed_at = utcnow()
             log.error("outbox message %s (%s) failed for good after %s attempts: %s",
                       message.id, message.kind, message.attempts, exc)
+            on_failure = FAILURE_HANDLERS.get(message.kind)
+            if on_failure is not None:
+                on_failure(message.payload)
         else:
             log.warning("outbox message %s (%s) failed (attempt %s): %s",
                         message.id, message.kind, message.attempts, exc)

@@ -27,8 +27,17 @@ from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
 from app.common.errors import ValidationFailed, problem
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import services, workflow
-from app.orders.models import IdempotencyKey, Order, OrderEvent, OrderStatus, ParticipationLevel
+from app.orders import assignment, services, workflow
+from app.orders.models import (
+    AttemptKind,
+    AttemptState,
+    IdempotencyKey,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    ParticipationLevel,
+    VendorAttempt,
+)
 
 blp = Blueprint("orders_api", __name__, url_prefix="/api/v1",
                 description="Orders: the buyer's requests and the staff's decisions.")
@@ -404,3 +413,115 @@ _move("cancel", "cancel", "Cancel an approved or later order with a reason (staf
 
 assert set(workflow.MOVES) >= {"submit", "withdraw", "approve", "reject", "request_changes",
                                "cancel"}
+
+
+# --- Vendor assignment ---------------------------------------------------------------------
+
+class OfferSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=OneOf([k.value for k in AttemptKind]),
+                         metadata={"description": "`offer` (cascade) or `invitation` "
+                                                  "(mini-competition)."})
+    order_id = fields.Integer(required=True)
+    state = fields.String(required=True, validate=OneOf([s.value for s in AttemptState]))
+    expires_at = fields.DateTime(required=True, metadata={"description": "Answer before."})
+    round = fields.Integer(required=True)
+    rank = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    responded_at = fields.DateTime(required=True, allow_none=True)
+    price_cents = fields.Integer(required=True, allow_none=True)
+    reason = fields.String(required=True)
+
+
+class AcceptSchema(_Strict):
+    conflict_of_interest = fields.Boolean(
+        required=True, error_messages={**REQUIRED, "invalid": _l("Enter true or false.")},
+        metadata={"description": "true declares a conflict of interest, which counts as "
+                                 "declining the offer."})
+
+
+class QuoteSchema(_Strict):
+    price_cents = StrictInt(required=True, validate=Range(
+        1, 10**11, error=_l("Enter a price between 0.01 and 1 000 000 000.")),
+        error_messages=REQUIRED, metadata={"description": "Excl. VAT, in cents."})
+    note = _text(5000, load_default="")
+
+
+def offer_data(attempt: VendorAttempt) -> dict[str, Any]:
+    return {"id": attempt.id, "kind": attempt.kind.value, "order_id": attempt.order_id,
+            "state": attempt.state.value, "expires_at": attempt.expires_at,
+            "round": attempt.round, "rank": attempt.rank, "created_at": attempt.created_at,
+            "responded_at": attempt.responded_at, "price_cents": attempt.price_cents,
+            "reason": attempt.reason}
+
+
+_OFFER = f"<int(max={INT32_MAX}):attempt_id>"
+
+
+def _offer_responses(view: Any) -> Any:
+    for status in (422, 409, 404, 401):
+        view = blp.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_JSON)(view)
+    return blp.doc(security=_BEARER)(view)
+
+
+@blp.get("/offers")
+@blp.response(200, OfferSchema(many=True))
+@_offer_responses
+def list_offers() -> ResponseReturnValue:
+    """The caller's company's offers and invitations, newest first (vendor users)."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    attempts = assignment.vendor_attempts(current_user)
+    db.session.commit()
+    return [offer_data(a) for a in attempts]
+
+
+@blp.post(f"/offers/{_OFFER}/accept")
+@blp.arguments(AcceptSchema)
+@blp.response(200, OrderOutSchema)
+@_offer_responses
+def accept_offer(body: dict[str, Any], attempt_id: int) -> ResponseReturnValue:
+    """Accept an offer (409 once it is answered, withdrawn or past its deadline)."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    order = assignment.accept(current_user, attempt_id, body["conflict_of_interest"])
+    db.session.commit()
+    return order_data(order)
+
+
+@blp.post(f"/offers/{_OFFER}/decline")
+@blp.arguments(ReasonSchema)
+@blp.response(200, OfferSchema)
+@_offer_responses
+def decline_offer(body: dict[str, Any], attempt_id: int) -> ResponseReturnValue:
+    """Decline an offer or an invitation, with a reason."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    assignment.decline(current_user, attempt_id, body.get("reason", ""))
+    db.session.commit()
+    return offer_data(assignment.get_attempt(current_user, attempt_id))
+
+
+@blp.post(f"/offers/{_OFFER}/quote")
+@blp.arguments(QuoteSchema)
+@blp.response(200, OfferSchema)
+@_offer_responses
+def quote_offer(body: dict[str, Any], attempt_id: int) -> ResponseReturnValue:
+    """Answer an invitation with a price in cents excl. VAT and a note."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    assignment.quote(current_user, attempt_id, body["price_cents"], body.get("note", ""))
+    db.session.commit()
+    return offer_data(assignment.get_attempt(current_user, attempt_id))
+
+
+@blp.post(f"/orders/{_ID}/redispatch")
+@blp.response(200, OrderOutSchema)
+@_offer_responses
+def redispatch_order(order_id: int) -> ResponseReturnValue:
+    """Start a new round of vendor attempts for an escalated order (staff)."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    order = assignment.redispatch(current_user, order_id)
+    db.session.commit()
+    return order_data(order)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -93,6 +94,8 @@ class Order(Model):
     submission_round: Mapped[int] = mapped_column(Integer, default=0)
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
     last_reason: Mapped[str] = mapped_column(Text, default="")
+    # Each dispatch (and each staff redispatch) is a round of vendor attempts.
+    dispatch_round: Mapped[int] = mapped_column(Integer, default=0)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -207,3 +210,59 @@ class Notification(Model):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AttemptKind(enum.StrEnum):
+    OFFER = "offer"            # cascade: one vendor at a time, in rank order
+    INVITATION = "invitation"  # mini-competition: every active vendor of the lot at once
+
+
+class AttemptState(enum.StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    INVITED = "invited"
+    QUOTED = "quoted"
+    AWARDED = "awarded"
+    NOT_AWARDED = "not_awarded"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_ATTEMPT_STATES = (AttemptState.OFFERED, AttemptState.INVITED)
+
+
+class VendorAttempt(Model):
+    """One vendor asked to take one order: an offer (cascade) or an invitation (quote)."""
+
+    __tablename__ = "vendor_attempt"
+    __table_args__ = (
+        UniqueConstraint("order_id", "round", "vendor_id"),
+        UniqueConstraint("order_id", "attempt_no"),
+        # At most one vendor ever wins an order.
+        Index("uq_vendor_attempt_one_winner", "order_id", unique=True,
+              postgresql_where=text("state IN ('accepted', 'awarded')"),
+              sqlite_where=text("state IN ('accepted', 'awarded')")),
+        Index("ix_vendor_attempt_open_deadline", "state", "expires_at"),
+        CheckConstraint("price_cents IS NULL OR price_cents >= 0", name="price_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
+    kind: Mapped[AttemptKind] = mapped_column(enum_type(AttemptKind, "attempt_kind"))
+    round: Mapped[int] = mapped_column(Integer)
+    attempt_no: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int] = mapped_column(Integer)
+    state: Mapped[AttemptState] = mapped_column(enum_type(AttemptState, "attempt_state"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    conflict_of_interest: Mapped[bool | None] = mapped_column(Boolean)
+    price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    order: Mapped[Order] = relationship()
+    vendor: Mapped[Vendor] = relationship()

@@ -426,6 +426,9 @@ def approve(actor: User, order_id: int) -> Order:
     workflow.transition(order, "approve", actor,
                         payload={"approvals": order.approvals_count})
     _notify_buyer(order, "order_approved")
+    from app.orders import assignment
+
+    assignment.queue_dispatch(order)  # same transaction: the worker takes it from the outbox
     return order
 
 
@@ -450,6 +453,9 @@ def cancel(actor: User, order_id: int, reason: str) -> Order:
     _require_staff(actor)
     order = _lock(actor, order_id)
     workflow.transition(order, "cancel", actor, reason=reason)
+    from app.orders import assignment
+
+    assignment.withdraw_open_attempts(order, reason)
     _notify_buyer(order, "order_cancelled")
     return order
 

@@ -25,7 +25,7 @@ from app.common import money
 from app.common.communes import REGION_WIDE, commune_choices, commune_name
 from app.common.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
-from app.orders import services, workflow
+from app.orders import assignment, services, workflow
 from app.orders.forms import (
     ConfirmForm,
     OrderForm,
@@ -33,7 +33,14 @@ from app.orders.forms import (
     ReasonForm,
     participation_levels,
 )
-from app.orders.models import Notification, Order, OrderEvent, OrderStatus
+from app.orders.models import (
+    AttemptState,
+    Notification,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    VendorAttempt,
+)
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -102,6 +109,10 @@ def event_phrases() -> dict[str, Any]:
         "redispatch": _l("%(who)s offered the assignment to the vendors again."),
         "assign": _l("The order was assigned to a vendor."),
         "escalate": _l("No vendor took the assignment: the participation service follows up."),
+        "vendor_asked": _l("A vendor was asked to take the assignment."),
+        "vendor_declined": _l("%(who)s declined the assignment."),
+        "vendor_quoted": _l("%(who)s sent a quote."),
+        "vendor_expired": _l("A vendor did not answer before the deadline."),
         "deliver": _l("%(who)s marked the service as delivered."),
         "confirm_receipt": _l("%(who)s confirmed the service was received."),
         "close": _l("%(who)s closed the order."),
@@ -117,7 +128,47 @@ def notification_phrases() -> dict[str, Any]:
         "order_changes_requested": _l("Changes are requested on your order %(reference)s "
                                       "“%(title)s”."),
         "order_cancelled": _l("Your order %(reference)s “%(title)s” is cancelled."),
+        "offer_received": _l("You are offered order %(reference)s “%(title)s”: answer before "
+                             "the deadline."),
+        "invitation_received": _l("You are invited to quote for order %(reference)s "
+                                  "“%(title)s”: answer before the deadline."),
+        "offer_withdrawn": _l("The request about order %(reference)s “%(title)s” is withdrawn: "
+                              "the order was cancelled."),
+        "order_escalated": _l("No vendor took order %(reference)s “%(title)s”: it needs a "
+                              "follow-up."),
+        "quote_not_awarded": _l("Your quote for order %(reference)s “%(title)s” was not "
+                                "selected."),
+        "order_assigned_vendor": _l("Order %(reference)s “%(title)s” is assigned to your "
+                                    "company."),
+        "order_assigned": _l("Your order %(reference)s “%(title)s” is assigned to a vendor."),
     }
+
+
+def attempt_state_labels() -> dict[str, Any]:
+    """The state of a vendor attempt (offer or invitation), in words."""
+    return {
+        "offered": _l("Waiting for an answer"),
+        "invited": _l("Waiting for a quote"),
+        "accepted": _l("Accepted"),
+        "declined": _l("Declined"),
+        "expired": _l("Expired: no answer before the deadline"),
+        "withdrawn": _l("Withdrawn"),
+        "quoted": _l("Quote sent"),
+        "awarded": _l("Quote selected"),
+        "not_awarded": _l("Quote not selected"),
+    }
+
+
+def attempt_kind_labels() -> dict[str, Any]:
+    return {"offer": _l("Offer (cascade)"),
+            "invitation": _l("Invitation to quote (mini-competition)")}
+
+
+def attempt_state_label(attempt: VendorAttempt) -> str:
+    if attempt.state is AttemptState.DECLINED and attempt.conflict_of_interest:
+        return _("Declined: conflict of interest")
+    labels = attempt_state_labels()
+    return str(labels.get(attempt.state.value, attempt.state.value))
 
 
 def event_sentence(event: OrderEvent) -> str:
@@ -517,7 +568,8 @@ def _reason_form(action: str, form: ReasonForm | None = None) -> ReasonForm:
 
 
 # The moves these pages offer (the others are made by the vendors' pages or the workers).
-PAGE_ACTIONS = {"submit", "withdraw", "approve", "request_changes", "reject", "cancel"}
+PAGE_ACTIONS = {"submit", "withdraw", "approve", "request_changes", "reject", "cancel",
+                "redispatch"}
 
 
 def _render_show(order: Order, reason_form: ReasonForm | None = None) -> ViewResult:
@@ -529,8 +581,15 @@ def _render_show(order: Order, reason_form: ReasonForm | None = None) -> ViewRes
                      and last_move.to_state == order.status.value else "")
     already_approved = any(a.staff_id == current_user.id and a.round == order.submission_round
                            for a in order.approvals)
+    # The assignment timeline: buyers and staff only (a vendor sees its own answers in its
+    # portal, not its competitors').
+    attempts = (assignment.order_attempts(order)
+                if current_user.is_staff or role == Role.BUYER.value else [])
+    kinds = attempt_kind_labels()
     return render_template(
-        "orders/show.html", order=order, events=events, status_reason=status_reason,
+        "orders/show.html", attempts=attempts, attempt_state=attempt_state_label,
+        attempt_kind=lambda kind: str(kinds.get(str(kind), kind)),
+        order=order, events=events, status_reason=status_reason,
         actions=set(workflow.allowed_actions(order, role)) & PAGE_ACTIONS,
         editable=role == Role.BUYER.value and order.status in EDITABLE,
         may_submit=_may_submit() if role == Role.BUYER.value else False,
@@ -648,6 +707,23 @@ def reject(order_id: int) -> ViewResult:
 @login_required
 def cancel(order_id: int) -> ViewResult:
     return _decide(order_id, "cancel")
+
+
+@bp.route("/<int:order_id>/redispatch", methods=["POST"])
+@login_required
+def redispatch(order_id: int) -> ViewResult:
+    """Staff start a new round of offers or invitations for an escalated order."""
+    order = services.get_order(current_user, order_id)
+    _check_form(ConfirmForm())
+    _require_move(order, "redispatch")
+    order = assignment.redispatch(current_user, order_id)
+    db.session.commit()
+    if order.status is OrderStatus.AWAITING_VENDOR:
+        flash(_("The assignment is offered to the lot's vendors again."), "success")
+    else:
+        flash(_("No active vendor of the lot can take the assignment: the order still needs "
+                "a follow-up."), "error")
+    return redirect(url_for("orders.show", order_id=order_id))
 
 
 # --- Notifications -----------------------------------------------------------------------------

@@ -50,7 +50,8 @@ MOVES: dict[str, Move] = {
 }
 
 # Events that record something without moving the order.
-NOTES = {"create", "update", "approval_recorded"}
+NOTES = {"create", "update", "approval_recorded", "vendor_asked", "vendor_declined",
+         "vendor_quoted", "vendor_expired"}
 
 
 def allowed_actions(order: Order, role: str) -> list[str]:
