@@ -114,6 +114,8 @@ def _staff() -> list[User]:
 def _tell(users: list[User], kind: str, order: Order, template: str, **context: Any) -> None:
     params = {"reference": order.reference, "title": order.title,
               "reason": context.get("reason", "")}
+    if "attempt" in context:  # so the notification can link to the offer itself
+        params["attempt_id"] = context["attempt"].id
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, order_id=order.id,
                                     params=params))
@@ -260,8 +262,8 @@ def _decline(actor: User, order: Order, attempt: VendorAttempt, reason: str,
                       responded_at=utcnow(), responded_by_id=actor.id, reason=reason[:2000],
                       conflict_of_interest=conflict):
         raise Conflict(str(_l("This request was already answered, withdrawn or has expired.")))
-    workflow.note(order, "vendor_declined", actor, payload={"attempt_id": attempt.id,
-                                                            "reason": reason[:500]})
+    workflow.note(order, "vendor_declined", actor, reason=reason[:2000],
+                  payload={"attempt_id": attempt.id, "vendor_id": attempt.vendor_id})
     _after_answer(order, attempt)
     return order
 

@@ -88,10 +88,11 @@ def transition(order: Order, action: str, actor: User | None, *, reason: str = "
                         to_state=move.target.value, reason=reason, payload=payload)
 
 
-def note(order: Order, action: str, actor: User | None, *,
+def note(order: Order, action: str, actor: User | None, *, reason: str = "",
          payload: dict[str, Any] | None = None) -> OrderEvent:
-    """Record an event that does not change the state (creation, edits, a first approval)."""
+    """Record an event that does not change the state (creation, edits, a first approval,
+    a vendor's answer)."""
     assert action in NOTES
     order.updated_at = utcnow()
     return audit.append(order, actor=actor, action=action, from_state=order.status.value,
-                        to_state=order.status.value, payload=payload)
+                        to_state=order.status.value, reason=reason, payload=payload)

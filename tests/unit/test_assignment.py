@@ -17,7 +17,7 @@ from app.common import audit, outbox
 from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
-from app.demo import seed_demo
+from app.demo import DEFAULT_DEMO_PASSWORD, seed_demo
 from app.extensions import db
 from app.orders import assignment, services
 from app.orders.models import (
@@ -347,3 +347,23 @@ def test_the_vendor_api_lists_and_answers_offers(app: Flask, people: dict[str, U
     assert again.status_code == 409
     staff = {"Authorization": f"Bearer {staff_token}"}
     assert client.post(f"/api/v1/orders/{order.id}/redispatch", headers=staff).status_code == 409
+
+
+def test_the_decline_reason_is_in_the_audit_trail_and_offers_link_to_themselves(
+        app: Flask, people: dict[str, User]) -> None:
+    order = approved(people)
+    run_dispatch(order)
+    offer = open_attempt(order)
+    vendor = vendor_user(offer.vendor_id)
+    note = db.session.execute(select(Notification).where(
+        Notification.user_id == vendor.id, Notification.kind == "offer_received")).scalar_one()
+    assert note.params["attempt_id"] == offer.id
+    assignment.decline(vendor, offer.id, "Fully booked in June")
+    db.session.commit()
+    events = services.order_events(people["staff"], order.id)
+    declined = [e for e in events if e.action == "vendor_declined"]
+    assert declined and declined[0].reason == "Fully booked in June"
+    client = app.test_client()
+    client.post("/login", data={"email": vendor.email, "password": DEFAULT_DEMO_PASSWORD})
+    page = client.get("/orders/notifications").get_data(as_text=True)
+    assert f"/vendor/offers/{offer.id}" in page
