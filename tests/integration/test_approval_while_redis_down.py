@@ -1,0 +1,78 @@
+"""Approving while Redis is down: the order is saved with its dispatch in the outbox (never a
+500), and a worker dispatches it once Redis is back."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.auth import services as auth
+from app.auth.models import Organisation, Role, User
+from app.auth.services import hash_password
+from app.catalogue import services as catalogue
+from app.common import outbox
+from app.common.outbox import OutboxMessage
+from app.demo import seed_demo
+from app.extensions import db
+from app.orders import assignment, services
+from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
+from tests.integration.conftest import AppFactory, ProcessFactory, wait_until
+from tests.services import free_port, port_open
+
+
+def test_an_approval_during_a_redis_outage_is_dispatched_once_redis_is_back(
+        app: Flask, make_app: AppFactory, processes: ProcessFactory) -> None:
+    port = free_port()
+    redis_server = processes.redis_server(port)
+    broker = f"redis://127.0.0.1:{port}/0"
+    processes.worker("worker-outage", CELERY_BROKER_URL=broker)
+    web = make_app(CELERY_BROKER_URL=broker)
+    with web.app_context():
+        seed_demo()
+        org = db.session.execute(select(Organisation).order_by(Organisation.id)
+                                 ).scalars().first()
+        buyer = User(email="outage-buyer@example.org", role=Role.BUYER, organisation=org,
+                     password_hash=hash_password("irrelevant pass"))
+        staff = User(email="outage-staff@example.org", role=Role.STAFF,
+                     password_hash=hash_password("irrelevant pass"))
+        db.session.add_all([buyer, staff])
+        db.session.commit()
+        item = catalogue.get_current_item("L3-WS-HALF")
+        order = services.create_order(buyer, services.OrderInput(
+            lot_id=item.lot_id, title="Outage", objectives="Outage",
+            participation_level="inform", commune="uccle",
+            lines=[services.LineInput(item.id, 1)]))
+        db.session.flush()
+        services.submit(buyer, order.id)
+        _row, token = auth.create_api_token(staff)
+        db.session.commit()
+        order_id = order.id
+
+    redis_server.stop()
+    wait_until(lambda: not port_open("127.0.0.1", port, timeout=0.2), 10, "redis-server down")
+
+    response = web.test_client().post(f"/api/v1/orders/{order_id}/approve",
+                                      headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["status"] == "approved"
+    with web.app_context():
+        dispatch = db.session.execute(select(OutboxMessage).where(
+            OutboxMessage.kind == assignment.DISPATCH)).scalar_one()
+        assert dispatch.sent_at is None, "the step waits in the outbox"
+
+    processes.redis_server(port, name="redis-server-back")
+    with web.app_context():
+        counts = outbox.sweep()
+    assert counts["not_enqueued"] == 0 and counts["enqueued"] >= 1
+
+    def dispatched() -> bool:
+        with web.app_context():
+            status = db.session.get(Order, order_id).status  # type: ignore[union-attr]
+            db.session.remove()
+            return status is OrderStatus.AWAITING_VENDOR
+
+    wait_until(dispatched, 45, "the worker dispatched the order once Redis was back")
+    with web.app_context():
+        offers = db.session.execute(select(VendorAttempt.state).where(
+            VendorAttempt.order_id == order_id)).scalars().all()
+        assert offers == [AttemptState.OFFERED]
