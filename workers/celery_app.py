@@ -13,7 +13,6 @@ from workers.schedule import BEAT_SCHEDULE
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 celery_app.conf.beat_schedule = BEAT_SCHEDULE
-celery_app.autodiscover_tasks(["workers.tasks"], related_name=None, force=True)
 import workers.tasks.assignment  # noqa: E402  (registers the tasks)
 import workers.tasks.outbox  # noqa: E402,F401
 

@@ -188,13 +188,13 @@ def register_organisation(data: Registration) -> User:
                 password_hash=hash_password(data.password))
     db.session.add_all([organisation, user])
     db.session.flush()
-    for staff in _staff_recipients():
+    for staff in staff_recipients():
         queue_email(to=staff.email, language=staff.language.value,
                     template="adhesion_requested", organisation=organisation, requester=user)
     return user
 
 
-def _staff_recipients() -> list[User]:
+def staff_recipients() -> list[User]:
     return list(db.session.execute(
         select(User).where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
         .order_by(User.id)

@@ -18,11 +18,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.auth.models import Role, User
+from app.auth.services import staff_recipients
 from app.catalogue.models import AwardMethod, Lot, LotMembership, MembershipStatus
 from app.common import outbox
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.holidays import working_day_deadline
-from app.common.mail import queue_email
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders import workflow
@@ -30,11 +30,11 @@ from app.orders.models import (
     OPEN_ATTEMPT_STATES,
     AttemptKind,
     AttemptState,
-    Notification,
     Order,
     OrderStatus,
     VendorAttempt,
 )
+from app.orders.services import notify
 from app.vendors.models import Vendor
 
 log = logging.getLogger(__name__)
@@ -105,27 +105,9 @@ def _vendor_users(vendor_id: int) -> list[User]:
         .order_by(User.id)).scalars())
 
 
-def _staff() -> list[User]:
-    return list(db.session.execute(select(User).where(
-        User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True)).order_by(User.id)
-    ).scalars())
-
-
-def _tell(users: list[User], kind: str, order: Order, template: str, **context: Any) -> None:
-    params = {"reference": order.reference, "title": order.title,
-              "reason": context.get("reason", "")}
-    if "attempt" in context:  # so the notification can link to the offer itself
-        params["attempt_id"] = context["attempt"].id
-    for user in users:
-        db.session.add(Notification(user_id=user.id, kind=kind, order_id=order.id,
-                                    params=params))
-        queue_email(to=user.email, language=user.language.value, template=template,
-                    order=order, user=user, **context)
-
-
 def _tell_vendor(order: Order, attempt: VendorAttempt) -> None:
     kind = "offer_received" if attempt.kind is AttemptKind.OFFER else "invitation_received"
-    _tell(_vendor_users(attempt.vendor_id), kind, order, kind, attempt=attempt)
+    notify(_vendor_users(attempt.vendor_id), kind, order, attempt=attempt)
 
 
 # --- Dispatch ------------------------------------------------------------------------------
@@ -178,7 +160,7 @@ def _offer_next(order: Order) -> str:
 
 def _escalate(order: Order, why: str) -> None:
     workflow.transition(order, "escalate", None, payload={"why": why})
-    _tell(_staff(), "order_escalated", order, "order_escalated", why=why)
+    notify(staff_recipients(), "order_escalated", order, why=why)
 
 
 def redispatch(actor: User, order_id: int) -> Order:
@@ -199,7 +181,7 @@ def withdraw_open_attempts(order: Order, why: str) -> None:
         if attempt.state in OPEN_ATTEMPT_STATES and _set_state(
                 attempt.id, OPEN_ATTEMPT_STATES, AttemptState.WITHDRAWN,
                 responded_at=utcnow(), reason=why[:2000]):
-            _tell(_vendor_users(attempt.vendor_id), "offer_withdrawn", order, "offer_withdrawn",
+            notify(_vendor_users(attempt.vendor_id), "offer_withdrawn", order,
                   reason=why)
 
 
@@ -319,8 +301,7 @@ def _close_competition(order: Order) -> None:
     for loser in quotes:
         if loser.id != winner.id and _set_state(loser.id, (AttemptState.QUOTED,),
                                                 AttemptState.NOT_AWARDED):
-            _tell(_vendor_users(loser.vendor_id), "quote_not_awarded", order,
-                  "quote_not_awarded")
+            notify(_vendor_users(loser.vendor_id), "quote_not_awarded", order)
     order.vendor = db.session.get(Vendor, winner.vendor_id)
     workflow.transition(order, "assign", None, payload={
         "attempt_id": winner.id, "vendor_id": winner.vendor_id,
@@ -331,11 +312,10 @@ def _close_competition(order: Order) -> None:
 def _tell_assignment(order: Order) -> None:
     db.session.flush()  # the vendor relationship sets vendor_id at flush
     assert order.vendor_id is not None
-    _tell(_vendor_users(order.vendor_id), "order_assigned_vendor", order,
-          "order_assigned_vendor")
+    notify(_vendor_users(order.vendor_id), "order_assigned_vendor", order)
     requester = db.session.get(User, order.created_by_id)
     if requester is not None and requester.active:
-        _tell([requester], "order_assigned", order, "order_assigned")
+        notify([requester], "order_assigned", order)
 
 
 # --- Deadlines -----------------------------------------------------------------------------
@@ -386,8 +366,8 @@ def _dispatch_failed(payload: dict[str, Any]) -> None:
     """The dispatch step failed for good (bounded retries): staff take the order over."""
     order = db.session.get(Order, int(payload["order_id"]))
     if order is not None:
-        _tell(_staff(), "order_escalated", order, "order_escalated",
-              why="dispatch failed repeatedly")
+        notify(staff_recipients(), "order_escalated", order,
+               why="dispatch failed repeatedly")
 
 
 outbox.FAILURE_HANDLERS[DISPATCH] = _dispatch_failed

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import AdhesionStatus, Role, User
+from app.auth.services import staff_recipients
 from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Framework, Lot
 from app.common.communes import CODES as COMMUNE_CODES
@@ -465,28 +466,32 @@ def cancel(actor: User, order_id: int, reason: str) -> Order:
 _KINDS_WITH_REASON = {"order_rejected", "order_changes_requested", "order_cancelled"}
 
 
-def _notify(users: list[User], kind: str, order: Order) -> None:
-    params = {"reference": order.reference, "title": order.title,
-              # Only decisions that carry a reason: ``last_reason`` may be an earlier one.
-              "reason": order.last_reason if kind in _KINDS_WITH_REASON else ""}
+def notify(users: list[User], kind: str, order: Order, **context: Any) -> None:
+    """An in-app notification and an e-mail (template ``kind``) to each user, in their
+    language. ``context`` goes to the e-mail; ``reason`` and an ``attempt`` are also kept on
+    the notification (the attempt's id lets it link to the offer)."""
+    params: dict[str, Any] = {"reference": order.reference, "title": order.title,
+                              "reason": context.get("reason", "")}
+    if "attempt" in context:
+        params["attempt_id"] = context["attempt"].id
+    context["reason"] = params["reason"]
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, order_id=order.id,
                                     params=params))
         queue_email(to=user.email, language=user.language.value, template=kind,
-                    order=order, user=user, reason=params["reason"])
+                    order=order, user=user, **context)
 
 
 def _notify_staff(order: Order, kind: str) -> None:
-    staff = list(db.session.execute(
-        select(User).where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
-        .order_by(User.id)).scalars())
-    _notify(staff, kind, order)
+    notify(staff_recipients(), kind, order)
 
 
 def _notify_buyer(order: Order, kind: str) -> None:
     requester = db.session.get(User, order.created_by_id)
     if requester is not None and requester.active:
-        _notify([requester], kind, order)
+        # Only decisions that carry a reason: ``last_reason`` may be an earlier one.
+        notify([requester], kind, order,
+               reason=order.last_reason if kind in _KINDS_WITH_REASON else "")
 
 
 def unread_count(actor: User) -> int:
