@@ -65,16 +65,16 @@ def celery_init_app(app: Flask) -> Celery:
     settings: dict[str, object] = {
         "broker_url": broker,
         "task_ignore_result": True,
-        "result_backend": None,
+        "result_backend": app.config["CELERY_RESULT_BACKEND"],
         "task_serializer": "json",
         "result_serializer": "json",
         "accept_content": ["json"],
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        # A task may never outlive the broker's visibility timeout, or it would run twice.
-        "task_time_limit": 300,
-        "task_soft_time_limit": 240,
+        # Below OUTBOX_LOCK_SECONDS, itself below the visibility timeout (config.settings).
+        "task_time_limit": app.config["CELERY_TASK_TIME_LIMIT"],
+        "task_soft_time_limit": app.config["CELERY_TASK_SOFT_TIME_LIMIT"],
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
         "timezone": "UTC",
@@ -84,7 +84,7 @@ def celery_init_app(app: Flask) -> Celery:
     }
     if broker.startswith("redis"):
         settings["broker_transport_options"] = {
-            "visibility_timeout": 900,
+            "visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"],
             # Publishing gives up fast when Redis is down (kombu's default retries for ~6 s):
             # the outbox row is committed already and the sweeper sends it later.
             "max_retries": 1,

@@ -34,8 +34,17 @@ class BaseConfig:
     # Unsent outbox rows older than this are re-enqueued by the sweeper.
     OUTBOX_GRACE_SECONDS = 20
     OUTBOX_MAX_ATTEMPTS = 5
-    # How long a worker may hold an outbox row before another delivery may try it.
-    OUTBOX_LOCK_SECONDS = 120
+    # Time limits of one task (a workflow step or an e-mail): the soft one raises inside the
+    # task, the hard one kills the worker child. A step still holding its outbox row after
+    # OUTBOX_LOCK_SECONDS is taken as stuck (its worker died): the sweeper sends it again.
+    # So: soft < hard < lock < the broker's visibility timeout (checked by load_config), and a
+    # live task is never run twice, while a dead one is re-run within lock + sweep interval.
+    CELERY_TASK_SOFT_TIME_LIMIT = 50
+    CELERY_TASK_TIME_LIMIT = 60
+    OUTBOX_LOCK_SECONDS = 90
+    CELERY_VISIBILITY_TIMEOUT = 900
+    # Only for measurements (bench/workflow.py times a no-op round trip); tasks store nothing.
+    CELERY_RESULT_BACKEND: str | None = None
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -129,10 +138,23 @@ _ENV_STRINGS = (
     "SECRET_KEY", "REDIS_URL", "CELERY_BROKER_URL", "RATELIMIT_STORAGE_URI", "MAIL_SERVER",
     "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL",
     "INSTANCE_DIR", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT", "CONTACT_LIMIT_PER_IP",
+    "CELERY_RESULT_BACKEND",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
-             "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS")
+             "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",
+             "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT")
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "HSTS")
+
+
+def _check_time_limits(cfg: Mapping[str, Any]) -> None:
+    """A live task must never be re-run: its limits stay below the outbox lock, which stays
+    below the broker's visibility timeout."""
+    order = ("CELERY_TASK_SOFT_TIME_LIMIT", "CELERY_TASK_TIME_LIMIT", "OUTBOX_LOCK_SECONDS",
+             "CELERY_VISIBILITY_TIMEOUT")
+    values = [int(cfg[key]) for key in order]
+    if values[0] < 1 or values != sorted(set(values)):
+        raise ConfigError("need 0 < " + " < ".join(order) + ", got "
+                          + ", ".join(f"{k}={v}" for k, v in zip(order, values, strict=True)))
 
 
 def load_config(name: str | None = None, env: Mapping[str, str] | None = None,
@@ -165,6 +187,7 @@ def load_config(name: str | None = None, env: Mapping[str, str] | None = None,
 
     if name == "production":
         _check_production(cfg)
+    _check_time_limits(cfg)
 
     instance = Path(cfg["INSTANCE_DIR"])
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):

@@ -16,8 +16,11 @@ log = logging.getLogger(__name__)
 
 
 def queue_email(*, to: str, language: str, template: str, scrub_after_send: bool = False,
-                **context: Any) -> outbox.OutboxMessage:
-    """Render ``emails/<template>.{subject,txt}`` in ``language`` and queue the message."""
+                event: str = "", **context: Any) -> outbox.OutboxMessage:
+    """Render ``emails/<template>.{subject,txt}`` in ``language`` and queue the message.
+
+    ``event`` names what caused it (``"<order id>:<audit seq>"``): one e-mail per event and
+    recipient is an invariant the fault tests check."""
     context.setdefault("base_url", current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
     with in_language(language):
         subject = render_template(f"emails/{template}.subject.txt", **context).strip()
@@ -25,7 +28,7 @@ def queue_email(*, to: str, language: str, template: str, scrub_after_send: bool
     return outbox.queue(
         "email",
         {"to": to, "subject": subject, "body": body, "language": language,
-         "template": template},
+         "template": template, "event": event},
         scrub_after_send=scrub_after_send,
     )
 

@@ -475,11 +475,12 @@ def notify(users: list[User], kind: str, order: Order, **context: Any) -> None:
     if "attempt" in context:
         params["attempt_id"] = context["attempt"].id
     context["reason"] = params["reason"]
+    event = f"{order.id}:{order.audit_count}"  # the audit event just written
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, order_id=order.id,
                                     params=params))
         queue_email(to=user.email, language=user.language.value, template=kind,
-                    order=order, user=user, **context)
+                    event=event, order=order, user=user, **context)
 
 
 def _notify_staff(order: Order, kind: str) -> None:

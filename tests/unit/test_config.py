@@ -100,7 +100,19 @@ def test_celery_is_configured_for_reliability(tmp_path: Path) -> None:
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
-    assert conf.task_time_limit < conf.broker_transport_options["visibility_timeout"]
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.task_time_limit < app.config["OUTBOX_LOCK_SECONDS"]
+    assert app.config["OUTBOX_LOCK_SECONDS"] < conf.broker_transport_options["visibility_timeout"]
+
+
+@pytest.mark.parametrize("env", [
+    {"OUTBOX_LOCK_SECONDS": "30"},  # a live task (limit 60 s) could be sent again
+    {"CELERY_TASK_TIME_LIMIT": "2000"},  # over the visibility timeout
+    {"CELERY_TASK_SOFT_TIME_LIMIT": "60"},  # not below the hard limit
+])
+def test_time_limits_out_of_order_refuse_to_start(env: dict[str, str]) -> None:
+    with pytest.raises(ConfigError, match="CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT"):
+        load_config("development", env=env)
 
 
 def test_the_sqlite_broker_gets_no_redis_transport_options(tmp_path: Path) -> None:
