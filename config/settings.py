@@ -80,6 +80,10 @@ class BaseConfig:
     PASSWORD_RESET_HOURS = 2
     # Orders above this amount excl. VAT need two different staff approvals (four-eyes).
     FOUR_EYES_THRESHOLD_CENTS = 3_000_000
+    # A vendor's written quote (PDF) sent with its price in a mini-competition. Requests may be
+    # up to 1 MB larger (the other fields); anything larger is refused with 413 before it is
+    # read (MAX_CONTENT_LENGTH, derived in load_config unless set).
+    QUOTE_PDF_MAX_BYTES = 5 * 1024 * 1024
     HSTS = False
     LOG_LEVEL = "INFO"
 
@@ -142,7 +146,8 @@ _ENV_STRINGS = (
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",
-             "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT")
+             "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT", "QUOTE_PDF_MAX_BYTES",
+             "MAX_CONTENT_LENGTH")
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "HSTS")
 
 
@@ -184,6 +189,7 @@ def load_config(name: str | None = None, env: Mapping[str, str] | None = None,
     if cfg["SESSION_COOKIE_SECURE"]:
         cfg["REMEMBER_COOKIE_SECURE"] = True
     cfg.update(overrides)
+    cfg.setdefault("MAX_CONTENT_LENGTH", int(cfg["QUOTE_PDF_MAX_BYTES"]) + 1024 * 1024)
 
     if name == "production":
         _check_production(cfg)

@@ -112,6 +112,8 @@ def _http_problem(exc: HTTPException, status: int) -> Response:
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
+    if status == 413:  # werkzeug's description is English and names no remedy
+        return problem(status, exc.name, _titles()[413][1])
     return problem(status, exc.name, exc.description or "")
 
 
@@ -127,7 +129,8 @@ def _titles() -> dict[int, tuple[str, str]]:
         405: (_("Method not allowed"), _("This action is not available here.")),
         409: (_("This action is not possible now"),
               _("The item has changed state in the meantime. Reload the page and try again.")),
-        413: (_("Request too large"), _("What you sent is too large.")),
+        413: (_("Request too large"),
+              _("What you sent is too large. Go back and send a smaller file.")),
         422: (_("Invalid data"), _("Some fields are not valid.")),
         429: (_("Too many attempts"),
               _("Too many attempts in a short time. Wait a minute and try again.")),

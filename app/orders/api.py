@@ -13,21 +13,24 @@ import json
 from typing import Any
 
 import marshmallow as ma
-from flask import jsonify, request
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
 from marshmallow import fields
 from marshmallow.validate import Length, OneOf, Range
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
 
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
-from app.common.errors import ValidationFailed, problem
+from app.common.downloads import private_attachment
+from app.common.errors import ValidationFailed, field_errors, problem
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment, services, workflow
+from app.orders import assignment, quote_documents, services, workflow
 from app.orders.models import (
     AttemptKind,
     AttemptState,
@@ -36,6 +39,7 @@ from app.orders.models import (
     OrderEvent,
     OrderStatus,
     ParticipationLevel,
+    QuoteDocument,
     VendorAttempt,
 )
 
@@ -431,6 +435,17 @@ class OfferSchema(ma.Schema):
     responded_at = fields.DateTime(required=True, allow_none=True)
     price_cents = fields.Integer(required=True, allow_none=True)
     reason = fields.String(required=True)
+    document = fields.Nested(
+        "QuoteDocumentSchema", required=True, allow_none=True,
+        metadata={"description": "The written quote sent with the price, or null."})
+
+
+class QuoteDocumentSchema(ma.Schema):
+    filename = fields.String(required=True)
+    size_bytes = fields.Integer(required=True)
+    sha256 = fields.String(required=True, metadata={"description": "Of the file's bytes."})
+    url = fields.String(required=True, metadata={
+        "description": "Where the company's users download it (bearer token)."})
 
 
 class AcceptSchema(_Strict):
@@ -440,19 +455,50 @@ class AcceptSchema(_Strict):
                                  "declining the offer."})
 
 
+_PRICE_RANGE = Range(1, 10**11, error=_l("Enter a price between 0.01 and 1 000 000 000."))
+
+
 class QuoteSchema(_Strict):
-    price_cents = StrictInt(required=True, validate=Range(
-        1, 10**11, error=_l("Enter a price between 0.01 and 1 000 000 000.")),
-        error_messages=REQUIRED, metadata={"description": "Excl. VAT, in cents."})
+    price_cents = StrictInt(required=True, validate=_PRICE_RANGE, error_messages=REQUIRED,
+                            metadata={"description": "Excl. VAT, in cents."})
     note = _text(5000, load_default="")
 
 
-def offer_data(attempt: VendorAttempt) -> dict[str, Any]:
+class PdfUpload(Upload):
+    """A file part of a multipart body (a plain text part of that name is refused)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, FileStorage):
+            raise ma.ValidationError(str(_l("Send the PDF as a file.")))
+        return value
+
+
+class QuoteUploadSchema(_Strict):
+    """The same quote as ``multipart/form-data``, with the written quote as a file."""
+
+    price_cents = Int(required=True, validate=_PRICE_RANGE, error_messages=REQUIRED,
+                      metadata={"description": "Excl. VAT, in cents."})
+    note = _text(5000, load_default="")
+    document = PdfUpload(metadata={
+        "description": "Optional: the written quote, a PDF of at most 5 MB "
+                       "(`QUOTE_PDF_MAX_BYTES`) whose name ends in `.pdf`."})
+
+
+def offer_data(attempt: VendorAttempt, document: QuoteDocument | None = None
+               ) -> dict[str, Any]:
     return {"id": attempt.id, "kind": attempt.kind.value, "order_id": attempt.order_id,
             "state": attempt.state.value, "expires_at": attempt.expires_at,
             "round": attempt.round, "rank": attempt.rank, "created_at": attempt.created_at,
             "responded_at": attempt.responded_at, "price_cents": attempt.price_cents,
-            "reason": attempt.reason}
+            "reason": attempt.reason,
+            "document": None if document is None else {
+                "filename": document.filename, "size_bytes": document.size_bytes,
+                "sha256": document.sha256,
+                "url": url_for("orders_api.offer_document", attempt_id=attempt.id)}}
+
+
+def _offer_with_document(attempt: VendorAttempt) -> dict[str, Any]:
+    return offer_data(attempt, quote_documents.documents_for([attempt.id]).get(attempt.id))
 
 
 _OFFER = f"<int(max={INT32_MAX}):attempt_id>"
@@ -472,8 +518,9 @@ def list_offers() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return _unauthorized()
     attempts = assignment.vendor_attempts(current_user)
+    documents = quote_documents.documents_for([a.id for a in attempts])
     db.session.commit()
-    return [offer_data(a) for a in attempts]
+    return [offer_data(a, documents.get(a.id)) for a in attempts]
 
 
 @blp.post(f"/offers/{_OFFER}/accept")
@@ -499,20 +546,73 @@ def decline_offer(body: dict[str, Any], attempt_id: int) -> ResponseReturnValue:
         return _unauthorized()
     assignment.decline(current_user, attempt_id, body.get("reason", ""))
     db.session.commit()
-    return offer_data(assignment.get_attempt(current_user, attempt_id))
+    return _offer_with_document(assignment.get_attempt(current_user, attempt_id))
+
+
+_MULTIPART = "multipart/form-data"
 
 
 @blp.post(f"/offers/{_OFFER}/quote")
-@blp.arguments(QuoteSchema)
 @blp.response(200, OfferSchema)
+@blp.alt_response(413, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                  description="The body is larger than the PDF limit plus 1 MB")
 @_offer_responses
-def quote_offer(body: dict[str, Any], attempt_id: int) -> ResponseReturnValue:
-    """Answer an invitation with a price in cents excl. VAT and a note."""
+@blp.doc(requestBody={"required": True, "content": {
+    "application/json": {"schema": QuoteSchema},
+    _MULTIPART: {"schema": QuoteUploadSchema}}})
+def quote_offer(attempt_id: int) -> ResponseReturnValue:
+    """Answer an invitation with a price in cents excl. VAT and a note.
+
+    Send a JSON body, or `multipart/form-data` with the same fields and, optionally, the
+    written quote (a PDF) as the file `document`. A refused file refuses the whole quote
+    (422, `errors.document`); a body larger than the PDF limit plus 1 MB answers 413.
+    """
     if not current_user.is_authenticated:
         return _unauthorized()
-    assignment.quote(current_user, attempt_id, body["price_cents"], body.get("note", ""))
+    if request.mimetype == _MULTIPART:
+        body = _multipart_quote()
+    else:
+        body = blp.ARGUMENTS_PARSER.parse(QuoteSchema(), request, location="json")
+    assignment.quote(current_user, attempt_id, body["price_cents"], body.get("note", ""),
+                     body.get("document"))
     db.session.commit()
-    return offer_data(assignment.get_attempt(current_user, attempt_id))
+    return _offer_with_document(assignment.get_attempt(current_user, attempt_id))
+
+
+def _multipart_quote() -> dict[str, Any]:
+    """The multipart body checked like the JSON one, the file read up to the limit."""
+    raw: dict[str, Any] = {key: request.form.get(key) for key in request.form}
+    for key, files in request.files.lists():
+        if len(files) > 1:
+            raise ValidationFailed({key: [str(_l("Send one file only."))]})
+        raw[key] = files[0]
+    try:
+        body: dict[str, Any] = QuoteUploadSchema().load(raw)
+    except ma.ValidationError as exc:
+        raise ValidationFailed(field_errors(exc.messages)) from exc
+    upload = body.get("document")
+    body["document"] = None if upload is None or not upload.filename else \
+        quote_documents.QuoteUpload(
+            filename=upload.filename,
+            content=upload.stream.read(quote_documents.max_bytes() + 1))
+    return body
+
+
+@blp.get(f"/offers/{_OFFER}/document")
+@blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                  description="Not the caller's company's quote, or sent without a PDF")
+@blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.doc(security=_BEARER, responses={"200": {
+    "description": "The PDF, as an attachment.",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+def offer_document(attempt_id: int) -> ResponseReturnValue:
+    """The written quote the caller's company sent with its quote (404 if none)."""
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    document = quote_documents.for_vendor(current_user, attempt_id)
+    response = private_attachment(document.content, document.filename, "application/pdf")
+    db.session.commit()
+    return response
 
 
 @blp.post(f"/orders/{_ID}/redispatch")

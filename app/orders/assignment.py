@@ -25,7 +25,7 @@ from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.holidays import working_day_deadline
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import workflow
+from app.orders import quote_documents, workflow
 from app.orders.models import (
     OPEN_ATTEMPT_STATES,
     AttemptKind,
@@ -250,8 +250,10 @@ def _decline(actor: User, order: Order, attempt: VendorAttempt, reason: str,
     return order
 
 
-def quote(actor: User, attempt_id: int, price_cents: int, note: str) -> Order:
-    """Answer an invitation with a price (integer cents excl. VAT)."""
+def quote(actor: User, attempt_id: int, price_cents: int, note: str,
+          document: quote_documents.QuoteUpload | None = None) -> Order:
+    """Answer an invitation with a price (integer cents excl. VAT), a note and, optionally,
+    the written quote as a PDF. A refused file refuses the whole quote."""
     order, attempt = _for_vendor(actor, attempt_id)
     if attempt.kind is not AttemptKind.INVITATION:
         raise Conflict(str(_l("An offer is accepted or declined, not quoted.")))
@@ -261,6 +263,8 @@ def quote(actor: User, attempt_id: int, price_cents: int, note: str) -> Order:
         errors["price_cents"] = [str(_l("Enter a price between 0.01 and 1 000 000 000."))]
     if len(note) > 5000:
         errors["note"] = [str(_l("Use at most %(n)s characters.", n=5000))]
+    if document is not None and (refused := quote_documents.problems(document)):
+        errors[quote_documents.FIELD] = refused
     if errors:
         raise ValidationFailed(errors)
     _require_open(attempt, AttemptState.INVITED)
@@ -268,8 +272,13 @@ def quote(actor: User, attempt_id: int, price_cents: int, note: str) -> Order:
                       responded_at=utcnow(), responded_by_id=actor.id,
                       price_cents=price_cents, note=note.strip()):
         raise Conflict(str(_l("This request was already answered, withdrawn or has expired.")))
-    workflow.note(order, "vendor_quoted", actor, payload={"attempt_id": attempt.id,
-                                                          "price_cents": price_cents})
+    payload: dict[str, Any] = {"attempt_id": attempt.id, "price_cents": price_cents}
+    if document is not None:
+        # The checksum in the hash-chained trail: a changed file later would show.
+        stored = quote_documents.store(attempt, document)
+        payload["document"] = {"filename": stored.filename, "size_bytes": stored.size_bytes,
+                               "sha256": stored.sha256}
+    workflow.note(order, "vendor_quoted", actor, payload=payload)
     _after_answer(order, attempt)
     return order
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -266,3 +267,20 @@ class VendorAttempt(Model):
 
     order: Mapped[Order] = relationship()
     vendor: Mapped[Vendor] = relationship()
+
+
+class QuoteDocument(Model):
+    """The PDF a vendor sent with its quote. A table of its own, so listing attempts never
+    loads the bytes; ``content`` is deferred, so loading the row for its name and size
+    does not either."""
+
+    __tablename__ = "quote_document"
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("vendor_attempt.id"), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,9 +23,10 @@ from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Lot
 from app.common import money
 from app.common.communes import REGION_WIDE, commune_choices, commune_name
+from app.common.downloads import private_attachment
 from app.common.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
-from app.orders import assignment, services, workflow
+from app.orders import assignment, quote_documents, services, workflow
 from app.orders.forms import (
     ConfirmForm,
     OrderForm,
@@ -220,7 +221,15 @@ def _helpers() -> dict[str, Any]:
         "long_date": lambda day: str(format_date(day, "long")) if day else "",
         "event_sentence": event_sentence,
         "notification_text": notification_text,
+        "file_size": file_size,
     }
+
+
+def file_size(size_bytes: int) -> str:
+    """A file's size as people read it: "245 kB", "1.2 MB", in the reader's language."""
+    if size_bytes < 1024 * 1024:
+        return _("%(size)s kB", size=format_decimal(max(1, round(size_bytes / 1024)), "#,##0"))
+    return _("%(size)s MB", size=format_decimal(size_bytes / (1024 * 1024), "#,##0.0"))
 
 
 # --- Small helpers ---------------------------------------------------------------------------
@@ -588,6 +597,7 @@ def _render_show(order: Order, reason_form: ReasonForm | None = None) -> ViewRes
     kinds = attempt_kind_labels()
     return render_template(
         "orders/show.html", attempts=attempts, attempt_state=attempt_state_label,
+        documents=quote_documents.visible_on_order(current_user, attempts),
         attempt_kind=lambda kind: str(kinds.get(str(kind), kind)),
         order=order, events=events, status_reason=status_reason,
         actions=set(workflow.allowed_actions(order, role)) & PAGE_ACTIONS,
@@ -602,6 +612,14 @@ def _render_show(order: Order, reason_form: ReasonForm | None = None) -> ViewRes
 @login_required
 def show(order_id: int) -> ViewResult:
     return _render_show(services.get_order(current_user, order_id))
+
+
+@bp.route("/<int:order_id>/attempts/<int:attempt_id>/quote.pdf")
+@login_required
+def quote_document(order_id: int, attempt_id: int) -> ViewResult:
+    """A vendor's written quote: staff may download every one, the buyer the awarded one."""
+    document = quote_documents.for_order(current_user, order_id, attempt_id)
+    return private_attachment(document.content, document.filename, "application/pdf")
 
 
 @bp.route("/<int:order_id>/submit", methods=["POST"])

@@ -14,15 +14,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 
 from app.auth.models import Role
 from app.auth.views import ViewResult
 from app.common import money
+from app.common.downloads import private_attachment
 from app.common.errors import Forbidden, ValidationFailed
 from app.common.time import utcnow
 from app.extensions import db, login_manager
-from app.orders import assignment, services
+from app.orders import assignment, quote_documents, services
 from app.orders import views as order_views
 from app.orders.forms import Needed
 from app.orders.models import OPEN_ATTEMPT_STATES, AttemptKind, VendorAttempt
@@ -53,6 +56,9 @@ class QuoteForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"),
                          description=_l("What the price includes, your approach, who would "
                                         "facilitate."))
+    # Checked by the service (type, size, name), like a file sent through the API.
+    document = FileField(_l("Written quote (optional)"),
+                         render_kw={"accept": "application/pdf,.pdf"})
 
 
 @bp.before_request
@@ -103,6 +109,8 @@ def _render_attempt(attempt: VendorAttempt, accept_form: AcceptForm | None = Non
                     decline_form: DeclineForm | None = None,
                     quote_form: QuoteForm | None = None) -> ViewResult:
     quote_form = quote_form or QuoteForm(formdata=None)
+    quote_form.document.description = _("PDF, at most %(size)s MB.",
+                                        size=quote_documents.max_megabytes())
     quote_form.price.description = _(
         "The price for the whole order, in euros, for example 1 250,50. A quote above the "
         "order's total excl. VAT (%(total)s) cannot be awarded.",
@@ -111,7 +119,8 @@ def _render_attempt(attempt: VendorAttempt, accept_form: AcceptForm | None = Non
     return render_template(
         "vendor/attempt.html", attempt=attempt, order=attempt.order,
         accept_form=accept_form or AcceptForm(formdata=None),
-        decline_form=decline_form or DeclineForm(formdata=None), quote_form=quote_form)
+        decline_form=decline_form or DeclineForm(formdata=None), quote_form=quote_form,
+        document=quote_documents.documents_for([attempt.id]).get(attempt.id))
 
 
 @bp.route("/offers/<int:attempt_id>")
@@ -190,7 +199,8 @@ def quote(attempt_id: int) -> ViewResult:
         form.price.errors = [_("Enter a price in euros, for example 1 250,50.")]
         return _render_attempt(attempt, quote_form=form)
     try:
-        assignment.quote(current_user, attempt_id, price_cents, form.note.data or "")
+        assignment.quote(current_user, attempt_id, price_cents, form.note.data or "",
+                         _upload(form.document.data))
     except ValidationFailed as exc:
         db.session.rollback()
         _add_errors(form, exc.errors, {"price_cents": "price"})
@@ -200,3 +210,19 @@ def quote(attempt_id: int) -> ViewResult:
     flash(_("Your quote is sent. You will be told the result once the competition closes."),
           "success")
     return redirect(url_for("vendor_portal.show", attempt_id=attempt_id))
+
+
+def _upload(data: object) -> quote_documents.QuoteUpload | None:
+    """The file chosen in the form, if any (a browser sends an empty part when none is)."""
+    if not isinstance(data, FileStorage) or not data.filename:
+        return None
+    return quote_documents.QuoteUpload(
+        filename=data.filename, content=data.stream.read(quote_documents.max_bytes() + 1))
+
+
+@bp.route("/offers/<int:attempt_id>/quote.pdf")
+@login_required
+def quote_document(attempt_id: int) -> ViewResult:
+    """The PDF the user's company sent with its quote."""
+    document = quote_documents.for_vendor(current_user, attempt_id)
+    return private_attachment(document.content, document.filename, "application/pdf")
