@@ -14,6 +14,7 @@ flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 celery_app.conf.beat_schedule = BEAT_SCHEDULE
 import workers.tasks.assignment  # noqa: E402  (registers the tasks)
+import workers.tasks.health  # noqa: E402
 import workers.tasks.outbox  # noqa: E402,F401
 
 app = celery_app
