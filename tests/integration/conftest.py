@@ -313,6 +313,27 @@ class Process:
                             f"last lines:\n{self.tail()}")
             time.sleep(0.1)
 
+    def kill(self) -> None:
+        """``kill -9`` of the whole process group (a worker's main process and its children),
+        without any chance to clean up; waits until the leader is gone."""
+        if self in RUNNING:
+            RUNNING.remove(self)
+        assert self.popen is not None
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.popen.wait(10)
+
+    def children(self) -> list[int]:
+        """Pids of the leader's direct children (a Celery worker's pool processes)."""
+        assert self.popen is not None
+        found: list[int] = []
+        for task in Path(f"/proc/{self.popen.pid}/task").iterdir():
+            text = (task / "children").read_text().split()
+            found.extend(int(pid) for pid in text)
+        return found
+
     def stop(self) -> None:
         """SIGTERM to the whole process group, SIGKILL if it lingers."""
         if self in RUNNING:
@@ -379,11 +400,12 @@ class ProcessFactory:
     def _log(self, name: str) -> Path:
         return self.instance_dir / f"{name}-{secrets.token_hex(3)}.log"
 
-    def worker(self, name: str = "worker", **env: str) -> Process:
-        """``celery worker -c 2 -Q procure``, started and ready."""
+    def worker(self, name: str = "worker", concurrency: int = 2, **env: str) -> Process:
+        """``celery worker -c <concurrency> -Q procure``, started and ready."""
         node = f"{name}-{secrets.token_hex(3)}@%h"
         proc = Process(name, [
-            CELERY, "-A", "workers.celery_app", "worker", "-c", "2", "--loglevel", "INFO",
+            CELERY, "-A", "workers.celery_app", "worker", "-c", str(concurrency),
+            "--loglevel", "INFO",
             "-Q", "procure", "-n", node,
             "--without-heartbeat", "--without-gossip", "--without-mingle",
         ], self._log(name), self.env(**env)).start()
