@@ -426,10 +426,12 @@ def approve(actor: User, order_id: int) -> Order:
         raise Conflict(str(_l("The order exceeds what remains of the framework's ceiling.")))
     workflow.transition(order, "approve", actor,
                         payload={"approvals": order.approvals_count})
-    _notify_buyer(order, "order_approved")
     from app.orders import assignment
 
-    assignment.queue_dispatch(order)  # same transaction: the worker takes it from the outbox
+    # Same transaction: the worker takes it from the outbox. Queued before the buyer's
+    # e-mail so that the step is not handed to the broker behind it.
+    assignment.queue_dispatch(order)
+    _notify_buyer(order, "order_approved")
     return order
 
 

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.orders import assignment, services
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
 from tests.integration.conftest import AppFactory, ProcessFactory, wait_until
+from tests.integration.faults import check_invariants, outbox_settled
 from tests.services import free_port, port_open
 
 
@@ -76,3 +77,5 @@ def test_an_approval_during_a_redis_outage_is_dispatched_once_redis_is_back(
         offers = db.session.execute(select(VendorAttempt.state).where(
             VendorAttempt.order_id == order_id)).scalars().all()
         assert offers == [AttemptState.OFFERED]
+    wait_until(lambda: outbox_settled(web), 30, "every e-mail sent once Redis is back")
+    check_invariants(web)

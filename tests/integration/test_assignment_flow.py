@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select, update
 
+from app.auth import services as auth_services
 from app.auth.models import Organisation, Role, User
 from app.auth.services import hash_password
 from app.catalogue import services as catalogue
@@ -17,10 +19,11 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.orders import assignment, services
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
-from tests.integration.conftest import Process, wait_until
+from tests.integration.conftest import Process, SmtpSink, outbox_rows, wait_until
+from tests.integration.faults import check_invariants, outbox_settled
 
 
-def _approve(app: Flask) -> int:
+def _approve(app: Flask, item_code: str = "L3-WS-HALF") -> int:
     """Seed, then a buyer's order approved by staff: the commit queues the dispatch."""
     with app.app_context():
         seed_demo()
@@ -32,7 +35,7 @@ def _approve(app: Flask) -> int:
                      password_hash=hash_password("irrelevant pass"))
         db.session.add_all([buyer, staff])
         db.session.commit()
-        item = catalogue.get_current_item("L3-WS-HALF")
+        item = catalogue.get_current_item(item_code)
         order = services.create_order(buyer, services.OrderInput(
             lot_id=item.lot_id, title="Flow", objectives="Flow", participation_level="consult",
             commune="jette", lines=[services.LineInput(item.id, 1)]))
@@ -54,21 +57,39 @@ def _state(app: Flask, order_id: int) -> tuple[OrderStatus, list[tuple[int, Atte
         return result
 
 
-def _open(app: Flask, order_id: int) -> tuple[int, User]:
+def _vendor_user(vendor_id: int) -> User:
+    """The vendor's first user (one is made if the demo data gave it none), detached."""
+    user = db.session.execute(select(User).where(User.vendor_id == vendor_id)
+                              .order_by(User.id)).scalars().first()
+    if user is None:
+        user = User(email=f"flow-vendor{vendor_id}@example.org", role=Role.VENDOR,
+                    vendor_id=vendor_id, password_hash=hash_password("irrelevant pass"))
+        db.session.add(user)
+        db.session.commit()
+    db.session.expunge(user)
+    return user
+
+
+def _open(app: Flask, order_id: int,
+          state: AttemptState = AttemptState.OFFERED) -> tuple[int, User]:
     with app.app_context():
         attempt = db.session.execute(select(VendorAttempt).where(
             VendorAttempt.order_id == order_id,
-            VendorAttempt.state == AttemptState.OFFERED)).scalar_one()
-        user = db.session.execute(select(User).where(User.vendor_id == attempt.vendor_id)
-                                  .order_by(User.id)).scalars().first()
-        assert user is not None
-        db.session.expunge(user)
-        return attempt.id, user
+            VendorAttempt.state == state).order_by(VendorAttempt.id)).scalars().first()
+        assert attempt is not None, f"no {state.value} attempt"
+        return attempt.id, _vendor_user(attempt.vendor_id)
 
 
 def _as(app: Flask, call: Any) -> None:
     with app.app_context():
         call()
+        db.session.commit()
+
+
+def _answer(app: Flask, service: Any, vendor: User, *args: Any) -> None:
+    """``service(vendor, *args)`` in its own transaction, as the portal's view would."""
+    with app.app_context():
+        service(db.session.merge(vendor), *args)
         db.session.commit()
 
 
@@ -99,3 +120,65 @@ def test_decline_expire_accept_through_the_worker(app: Flask, worker: Process) -
                         (3, AttemptState.ACCEPTED)]
     with app.app_context():
         assert audit.verify()[1] is None
+    wait_until(lambda: outbox_settled(app), 30, "every e-mail sent by the worker")
+    check_invariants(app)
+
+
+def test_a_mini_competition_with_three_quotes_awards_the_lowest(
+        app: Flask, worker: Process, smtp_sink: SmtpSink) -> None:
+    order_id = _approve(app, "L5-YOUTH")
+    wait_until(lambda: _state(app, order_id)[0] is OrderStatus.AWAITING_VENDOR, 30,
+               "the worker sent the invitations")
+    assert _state(app, order_id)[1] == [(1, AttemptState.INVITED), (2, AttemptState.INVITED),
+                       (3, AttemptState.INVITED)]
+    with app.app_context():
+        total = db.session.get(Order, order_id).total_excl_vat_cents  # type: ignore[union-attr]
+    # Rank 1 asks 90 %, rank 2 70 %, rank 3 80 % of the catalogue total.
+    for share in (90, 70, 80):
+        attempt_id, vendor = _open(app, order_id, AttemptState.INVITED)
+        _answer(app, assignment.quote, vendor, attempt_id, total * share // 100, "Ours")
+
+    status, attempts = _state(app, order_id)
+    assert status is OrderStatus.ASSIGNED
+    assert attempts == [(1, AttemptState.NOT_AWARDED), (2, AttemptState.AWARDED),
+                        (3, AttemptState.NOT_AWARDED)]
+    wait_until(lambda: outbox_settled(app), 30, "every e-mail sent by the worker")
+    emails = [row for row in outbox_rows(app) if row.kind == "email"]
+    templates = Counter(row.payload["template"] for row in emails)
+    assert templates["invitation_received"] == 3
+    assert templates["quote_not_awarded"] == 2
+    assert templates["order_assigned_vendor"] == 1 and templates["order_assigned"] == 1
+    smtp_sink.wait_for(len(emails))
+    check_invariants(app)
+
+
+def test_an_exhausted_cascade_escalates_and_a_redispatch_works(
+        app: Flask, worker: Process) -> None:
+    order_id = _approve(app)
+    wait_until(lambda: _state(app, order_id)[0] is OrderStatus.AWAITING_VENDOR, 30,
+               "the worker dispatched the approved order")
+    for _rank in range(4):  # lot 3 has four vendors: each declines
+        attempt_id, vendor = _open(app, order_id)
+        _answer(app, assignment.decline, vendor, attempt_id, "Booked")
+    status, attempts = _state(app, order_id)
+    assert status is OrderStatus.ESCALATED
+    assert [state for _rank, state in attempts] == [AttemptState.DECLINED] * 4
+    wait_until(lambda: outbox_settled(app), 30, "staff told by e-mail")
+    check_invariants(app)
+
+    with app.app_context():
+        staff = db.session.execute(select(User).where(
+            User.email == "flow-staff@example.org")).scalar_one()
+        _row, token = auth_services.create_api_token(staff)
+        db.session.commit()
+    response = app.test_client().post(f"/api/v1/orders/{order_id}/redispatch",
+                                      headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["status"] == "awaiting_vendor"
+    attempt_id, vendor = _open(app, order_id)
+    _as(app, lambda: assignment.accept(db.session.merge(vendor), attempt_id, False))
+    status, attempts = _state(app, order_id)
+    assert status is OrderStatus.ASSIGNED
+    assert attempts[-1] == (1, AttemptState.ACCEPTED) and len(attempts) == 5
+    wait_until(lambda: outbox_settled(app), 30, "every e-mail sent by the worker")
+    check_invariants(app)

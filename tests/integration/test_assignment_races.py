@@ -26,6 +26,7 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.orders import assignment, services
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
+from tests.integration.faults import check_invariants
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,6 +79,7 @@ def test_a_dispatch_message_delivered_twice_makes_one_offer(record_app: Flask) -
         assert assignment.dispatch(order_id) == "skipped"
         db.session.commit()
     assert _offers(record_app, order_id) == [(1, AttemptState.OFFERED)]
+    check_invariants(record_app)
 
 
 def test_two_sweepers_at_once_expire_each_offer_once(record_app: Flask,
@@ -99,8 +101,7 @@ def test_two_sweepers_at_once_expire_each_offer_once(record_app: Flask,
     for order_id in order_ids:
         assert _offers(record_app, order_id) == [(1, AttemptState.EXPIRED),
                                                   (2, AttemptState.OFFERED)]
-    with record_app.app_context():
-        assert audit.verify()[1] is None
+    check_invariants(record_app)
 
 
 def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: Flask) -> None:
@@ -166,5 +167,6 @@ def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: F
             Order.status == OrderStatus.ASSIGNED)).scalar_one()
         assert winners == outcomes["accepted"]
         assert audit.verify()[1] is None
+    check_invariants(record_app)
     print(f"accept vs expiry over {rounds} rounds: {outcomes}")
     assert outcomes["accepted"] and outcomes["expired"], "the race never went both ways"
