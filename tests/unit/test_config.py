@@ -125,3 +125,24 @@ def test_beat_schedule_has_no_long_countdowns() -> None:
 
     for entry in BEAT_SCHEDULE.values():
         assert entry["schedule"] <= 60
+
+
+def test_no_task_is_scheduled_by_countdown_or_eta_and_beat_ticks_within_a_minute() -> None:
+    """DESIGN §4: deadlines are data swept by beat, never a long countdown (one longer than
+    the visibility timeout ran three times here). Tasks are sent only by the outbox."""
+    import ast
+
+    from workers.schedule import BEAT_SCHEDULE
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in [*root.glob("app/**/*.py"), *root.glob("workers/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.keyword) and node.arg in ("countdown", "eta"):
+                offenders.append(f"{path.relative_to(root)}:{node.value.lineno}")
+            if isinstance(node, ast.Attribute) and node.attr in ("apply_async", "delay"):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not offenders, offenders
+    for name, entry in BEAT_SCHEDULE.items():
+        assert float(entry["schedule"]) <= 60, name
+        assert entry["options"]["expires"] < entry["schedule"], name
