@@ -187,6 +187,52 @@ def test_a_vendor_declines_the_next_accepts_and_the_buyer_sees_the_timeline(
     expect(timeline.nth(1)).to_contain_text(t("Accepted"))
 
 
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_vendor_quotes_with_its_pdf_and_the_buyer_downloads_the_awarded_quote(
+        language_context: ContextFactory, live_app: LiveApp) -> None:
+    def t(msgid: str, **variables: Any) -> str:
+        return live_app.tr("nl", msgid, **variables)
+
+    order = _dispatch(live_app, 5, "L5-YOUTH", "Jongerenworkshop in Vorst")
+    first, *others = order.attempts
+
+    # 1. The rank-1 vendor answers the invitation with a price, a note and its PDF.
+    vendor = language_context("nl", user=first.vendor_email).new_page()
+    vendor.goto("/")
+    switch_language(vendor, "nl")
+    vendor.goto(f"/vendor/offers/{first.id}")
+    vendor.get_by_label(t("Price excl. VAT (€)"), exact=True).fill("400,00")
+    vendor.get_by_label(t("Written quote (optional)"), exact=True).set_input_files(
+        {"name": "offerte jongeren.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    vendor.get_by_role("button", name=t("Send the quote"), exact=True).click()
+    expect(vendor.locator(".flash-success")).to_have_text(
+        t("Your quote is sent. You will be told the result once the competition closes."))
+    expect(vendor.get_by_test_id("quote-document")).to_be_visible()
+
+    # 2. The others decline: the competition closes and the quote is awarded.
+    for attempt in others:
+        _answer(live_app, attempt, "decline", reason="Volzet")
+    assert _order_status(live_app, order.order_id) == "assigned"
+
+    # 3. The buyer finds the written quote on the timeline and downloads it.
+    buyer = language_context("nl", user=BUYER).new_page()
+    buyer.goto("/")
+    switch_language(buyer, "nl")
+    buyer.goto(f"/orders/{order.order_id}")
+    link = buyer.locator("table.order-assignment").get_by_test_id("quote-document")
+    expect(link).to_have_count(1)
+    with buyer.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "offerte jongeren.pdf"
+    path = download.path()
+    assert path is not None
+    with open(path, "rb") as saved:
+        assert saved.read() == PDF
+
+
 def _attempts(live: LiveApp, order_id: int) -> list[Attempt]:
     from sqlalchemy import select
 
@@ -214,6 +260,7 @@ class States:
     invitation: Attempt       # an open invitation (mini-competition)
     timeline: int             # an order assigned after a decline
     escalated: int            # every vendor declined: staff may redispatch
+    awarded: Dispatched       # a mini-competition won by the first quote, with its PDF
 
 
 @pytest.fixture(scope="module")
@@ -231,8 +278,16 @@ def states(live_app: LiveApp) -> Iterator[States]:
         _answer(live_app, attempt, "quote", price_cents=10**9, note="Trop cher")
     _answer(live_app, escalated.attempts[-1], "decline", reason="Complet")
     assert _order_status(live_app, escalated.order_id) == "escalated"
+    from app.orders.quote_documents import QuoteUpload
+
+    awarded = _dispatch(live_app, 5, "L5-YOUTH", "Audit : attribuée")
+    _answer(live_app, awarded.attempts[0], "quote", price_cents=30_000, note="Offre",
+            document=QuoteUpload("offre.pdf", PDF))
+    for attempt in awarded.attempts[1:]:
+        _answer(live_app, attempt, "decline", reason="Complet")
+    assert _order_status(live_app, awarded.order_id) == "assigned"
     # The vendor of the open offer also has a past answer in its inbox.
-    yield States(offer, invitation, timeline.order_id, escalated.order_id)
+    yield States(offer, invitation, timeline.order_id, escalated.order_id, awarded)
 
 
 @dataclass(frozen=True)
@@ -301,6 +356,17 @@ def order_escalated(page: Page, live: LiveApp, lang: str, s: States) -> None:
                             exact=True)).to_be_visible()
 
 
+def order_awarded(page: Page, live: LiveApp, lang: str, s: States) -> None:
+    _goto(page, f"/orders/{s.awarded.order_id}")
+    expect(page.locator("table.order-assignment").get_by_test_id("quote-document")
+           ).to_have_count(1)
+
+
+def quote_sent(page: Page, live: LiveApp, lang: str, s: States) -> None:
+    _goto(page, f"/vendor/offers/{s.awarded.attempts[0].id}")
+    expect(page.get_by_test_id("quote-document")).to_be_visible()
+
+
 PAGES = {
     "inbox": Audited(lambda s: s.offer.vendor_email, inbox),
     "offer": Audited(lambda s: s.offer.vendor_email, offer),
@@ -311,6 +377,8 @@ PAGES = {
     "order-timeline-buyer": Audited(lambda s: BUYER, order_timeline),
     "order-timeline-staff": Audited(lambda s: STAFF, order_timeline),
     "order-escalated-staff": Audited(lambda s: STAFF, order_escalated),
+    "order-awarded-quote-buyer": Audited(lambda s: BUYER, order_awarded),
+    "quote-sent-vendor": Audited(lambda s: s.awarded.attempts[0].vendor_email, quote_sent),
 }
 
 
