@@ -590,11 +590,7 @@ def _multipart_quote() -> dict[str, Any]:
         body: dict[str, Any] = QuoteUploadSchema().load(raw)
     except ma.ValidationError as exc:
         raise ValidationFailed(field_errors(exc.messages)) from exc
-    upload = body.get("document")
-    body["document"] = None if upload is None or not upload.filename else \
-        quote_documents.QuoteUpload(
-            filename=upload.filename,
-            content=upload.stream.read(quote_documents.max_bytes() + 1))
+    body["document"] = quote_documents.from_file(body.get("document"))
     return body
 
 

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
+from werkzeug.datastructures import FileStorage
 
 from app.auth.models import Role, User
 from app.common.errors import NotFound
@@ -43,6 +44,14 @@ class QuoteUpload:
 
     filename: str
     content: bytes
+
+
+def from_file(file: object) -> QuoteUpload | None:
+    """The upload of a form or multipart body, read up to one byte past the limit (enough to
+    refuse it); None when no file was chosen (browsers send an empty part then)."""
+    if not isinstance(file, FileStorage) or not file.filename:
+        return None
+    return QuoteUpload(filename=file.filename, content=file.stream.read(max_bytes() + 1))
 
 
 def max_bytes() -> int:
@@ -106,7 +115,7 @@ def documents_for(attempt_ids: list[int]) -> dict[int, QuoteDocument]:
         select(QuoteDocument).where(QuoteDocument.attempt_id.in_(attempt_ids))).scalars()}
 
 
-def _buyer_may_see(actor: User, attempt: VendorAttempt) -> bool:
+def _may_see_on_order(actor: User, attempt: VendorAttempt) -> bool:
     return actor.is_staff or (actor.role is Role.BUYER
                               and attempt.state is AttemptState.AWARDED)
 
@@ -114,7 +123,7 @@ def _buyer_may_see(actor: User, attempt: VendorAttempt) -> bool:
 def visible_on_order(actor: User, attempts: list[VendorAttempt]) -> dict[int, QuoteDocument]:
     """The documents of an order's timeline the actor may download: staff every one, the
     buyer only the awarded quote's. The caller has already checked the order is visible."""
-    allowed = [a.id for a in attempts if _buyer_may_see(actor, a)]
+    allowed = [a.id for a in attempts if _may_see_on_order(actor, a)]
     return documents_for(allowed)
 
 
@@ -143,6 +152,6 @@ def for_order(actor: User, order_id: int, attempt_id: int) -> QuoteDocument:
         raise NotFound()
     order = services.get_order(actor, order_id)  # 404 when the order is not the actor's
     attempt = db.session.get(VendorAttempt, attempt_id)
-    if attempt is None or attempt.order_id != order.id or not _buyer_may_see(actor, attempt):
+    if attempt is None or attempt.order_id != order.id or not _may_see_on_order(actor, attempt):
         raise NotFound()
     return _with_content(attempt.id)

@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from werkzeug.datastructures import FileStorage
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 
 from app.auth.models import Role
@@ -200,7 +199,7 @@ def quote(attempt_id: int) -> ViewResult:
         return _render_attempt(attempt, quote_form=form)
     try:
         assignment.quote(current_user, attempt_id, price_cents, form.note.data or "",
-                         _upload(form.document.data))
+                         quote_documents.from_file(form.document.data))
     except ValidationFailed as exc:
         db.session.rollback()
         _add_errors(form, exc.errors, {"price_cents": "price"})
@@ -210,14 +209,6 @@ def quote(attempt_id: int) -> ViewResult:
     flash(_("Your quote is sent. You will be told the result once the competition closes."),
           "success")
     return redirect(url_for("vendor_portal.show", attempt_id=attempt_id))
-
-
-def _upload(data: object) -> quote_documents.QuoteUpload | None:
-    """The file chosen in the form, if any (a browser sends an empty part when none is)."""
-    if not isinstance(data, FileStorage) or not data.filename:
-        return None
-    return quote_documents.QuoteUpload(
-        filename=data.filename, content=data.stream.read(quote_documents.max_bytes() + 1))
 
 
 @bp.route("/offers/<int:attempt_id>/quote.pdf")
