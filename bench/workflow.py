@@ -51,10 +51,7 @@ import math
 import multiprocessing
 import os
 import queue
-import re
-import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -68,22 +65,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from catalogue import ROOT, database, free_port  # bench/catalogue.py
 
+sys.path.insert(0, str(ROOT))
+from tests.processes import (
+    Process,
+    ProcessFailed,
+    child_env,
+    start_redis_server,
+    start_worker,
+)
+
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
     from celery import Celery
     from flask import Flask
 
-CELERY = str(Path(sys.executable).parent / "celery")
 PING = "workers.tasks.health.ping"
 BUYER = "buyer1@demo.example"
 STAFF = "staff1@demo.example"
 ITEM = "L3-WS-HALF"  # a cascade lot; one half-day stays far below the four-eyes threshold
 
-# Variables a worker must not inherit from the developer's shell.
-_SCRUBBED_ENV = ("APP_ENV", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
-                 "CELERY_RESULT_BACKEND", "MAIL_SERVER", "MAIL_PORT", "INSTANCE_DIR",
-                 "RATELIMIT_STORAGE_URI", "SECRET_KEY", "OUTBOX_GRACE_SECONDS", "LOG_LEVEL")
 
 
 class BenchFailed(SystemExit):
@@ -134,101 +135,25 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str,
 
 # --- Child processes ----------------------------------------------------------------------
 
-class Child:
-    """A process in its own process group (a worker and its pool stop together)."""
-
-    def __init__(self, name: str, args: list[str], log: Path,
-                 env: dict[str, str] | None = None) -> None:
-        self.name = name
-        self.log = log
-        with open(log, "ab") as out:
-            self.popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out,
-                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                          start_new_session=True)
-
-    def text(self) -> str:
-        try:
-            return self.log.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
-
-    def tail(self, lines: int = 25) -> str:
-        return "\n".join(self.text().splitlines()[-lines:])
-
-    def wait_for_log(self, pattern: str, timeout: float) -> None:
-        regex = re.compile(pattern, re.MULTILINE)
-
-        def seen() -> bool:
-            if self.popen.poll() is not None:
-                raise BenchFailed(f"FAILED: {self.name} exited with {self.popen.returncode}; "
-                                  f"last lines of {self.log}:\n{self.tail()}")
-            return bool(regex.search(self.text()))
-
-        wait_for(seen, timeout, f"{self.name} ({pattern!r} in {self.log})",
-                 on_timeout=self.tail)
-
-    def stop(self) -> None:
-        """SIGTERM to the group, SIGKILL if it lingers, then SIGKILL to stragglers."""
-        pgid = self.popen.pid
-        if self.popen.poll() is None:
-            for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-                try:
-                    os.killpg(pgid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.popen.wait(grace)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
 @contextmanager
-def redis_server(tmp: str) -> Iterator[tuple[int, Child]]:
+def redis_server(tmp: str) -> Iterator[tuple[int, Process]]:
     """A private redis-server without persistence; yields its port."""
-    import redis
-
     port = free_port()
-    child = Child("redis-server", ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                   "--save", "", "--appendonly", "no", "--dir", tmp],
-                  Path(tmp) / "redis.log")
+    child = start_redis_server(port, Path(tmp) / "redis.log", Path(tmp))
     try:
-        def answers() -> bool:
-            if child.popen.poll() is not None:
-                raise BenchFailed(f"FAILED: redis-server exited:\n{child.tail()}")
-            try:
-                return bool(redis.Redis(port=port, socket_timeout=0.5).ping())
-            except redis.RedisError:
-                return False
-
-        wait_for(answers, 15, f"redis-server on port {port}")
         yield port, child
     finally:
         child.stop()
 
 
-def start_workers(settings: Settings, count: int, concurrency: int) -> list[Child]:
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
-    env.update({"APP_ENV": "development", "DATABASE_URL": settings.database_url,
-                "CELERY_BROKER_URL": settings.broker_url,
-                "CELERY_RESULT_BACKEND": settings.result_url,
-                "INSTANCE_DIR": settings.instance_dir, "LOG_LEVEL": "WARNING",
-                "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
-    workers = []
-    for number in range(1, count + 1):
-        node = f"bench{number}-{secrets.token_hex(3)}@%h"
-        workers.append(Child(f"worker {number}", [
-            CELERY, "-A", "workers.celery_app", "worker", "-c", str(concurrency),
-            "--loglevel", "INFO", "-Q", "procure", "-n", node,
-            "--without-heartbeat", "--without-gossip", "--without-mingle",
-        ], Path(settings.instance_dir) / f"worker{number}.log", env))
-    for worker in workers:
-        worker.wait_for_log(r"@\S+ ready\.", timeout=90)
-    return workers
+def start_workers(settings: Settings, count: int, concurrency: int) -> list[Process]:
+    env = child_env(APP_ENV="development", DATABASE_URL=settings.database_url,
+                    CELERY_BROKER_URL=settings.broker_url,
+                    CELERY_RESULT_BACKEND=settings.result_url,
+                    INSTANCE_DIR=settings.instance_dir, LOG_LEVEL="WARNING")
+    return [start_worker(f"bench{number}", Path(settings.instance_dir) / f"worker{number}.log",
+                         env, concurrency, timeout=90)
+            for number in range(1, count + 1)]
 
 
 # --- Data ---------------------------------------------------------------------------------
@@ -640,12 +565,12 @@ def main() -> int:
         if not ready.is_set():
             raise BenchFailed(f"FAILED: the vendor process exited with {vendors.exitcode}")
 
-        worker_groups = {w.popen.pid for w in workers}
+        worker_groups = {w.pid for w in workers}
         meter = CpuMeter(app, {
             "approval loop (this process)": lambda pid, _g: pid == os.getpid(),
             "vendors (accepting)": lambda pid, _g: pid == vendors.pid,
             "celery workers": lambda _p, group: group in worker_groups,
-            "redis": lambda pid, _g: pid == redis_child.popen.pid,
+            "redis": lambda pid, _g: pid == redis_child.pid,
         })
         approved = approve_all(app, ids)
 
@@ -681,4 +606,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except ProcessFailed as exc:  # a worker or redis-server died or did not start
+        sys.exit(f"FAILED: {exc}")

@@ -10,13 +10,8 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import re
 import secrets
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -31,12 +26,18 @@ from flask import Flask
 from psycopg import sql
 
 from config.settings import redis_db_url
+from tests.processes import (
+    RUNNING,
+    Process,
+    child_env,
+    start_beat,
+    start_redis_server,
+    start_worker,
+    wait_until,
+)
 from tests.services import POSTGRES_URL, REDIS_URL, free_port, missing_service, port_open
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
-CELERY = str(BIN / "celery")
 
 # Database numbers of their own on the shared Redis server; only these are ever flushed.
 BROKER_DB = int(os.environ.get("TEST_IT_BROKER_DB", "7"))
@@ -44,24 +45,6 @@ LIMITER_DB = int(os.environ.get("TEST_IT_LIMITER_DB", "8"))
 PUBLIC_BASE_URL = "http://testserver"
 INITIAL_PASSWORD = "initial-password-1"
 
-# Environment variables a child process must not inherit from the developer's shell.
-_SCRUBBED_ENV = ("APP_ENV", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MAIL_SERVER",
-                 "MAIL_PORT", "INSTANCE_DIR", "RATELIMIT_STORAGE_URI", "SECRET_KEY",
-                 "OUTBOX_GRACE_SECONDS", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT",
-                 "PUBLIC_BASE_URL")
-
-
-def wait_until(predicate: Callable[[], Any], timeout: float, what: str,
-               interval: float = 0.1) -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
 
 
 def _host_port(url: str, default_port: int) -> tuple[str, int]:
@@ -251,113 +234,6 @@ def clean_state(app: Flask, database_url: str, smtp_sink: SmtpSink) -> None:
 
 # --- Processes ----------------------------------------------------------------------------
 
-RUNNING: list[Process] = []
-
-
-class Process:
-    """A child process in its own process group, its output in a log file."""
-
-    def __init__(self, name: str, args: list[str], log_path: Path,
-                 env: dict[str, str] | None = None) -> None:
-        self.name = name
-        self.args = args
-        self.log_path = log_path
-        self.env = env
-        self.popen: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Process:
-        with open(self.log_path, "ab") as log:
-            self.popen = subprocess.Popen(self.args, cwd=REPO_ROOT, env=self.env, stdout=log,
-                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                          start_new_session=True)
-        RUNNING.append(self)
-        return self
-
-    def log_text(self, since: int = 0) -> str:
-        """The log from byte offset ``since`` (see :meth:`log_mark`)."""
-        try:
-            with open(self.log_path, "rb") as log:
-                log.seek(since)
-                return log.read().decode(errors="replace")
-        except FileNotFoundError:
-            return ""
-
-    def log_mark(self) -> int:
-        """The current end of the log, to look only at what comes after it."""
-        try:
-            return self.log_path.stat().st_size
-        except FileNotFoundError:
-            return 0
-
-    def tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log_text().splitlines()[-lines:])
-
-    def wait_for_log(self, pattern: str, timeout: float = 30,
-                     since: int = 0) -> re.Match[str]:
-        """Wait until the log (from ``since``) matches ``pattern``; fail if the process died.
-
-        Ids restart in every test (TRUNCATE … RESTART IDENTITY): a test looking for
-        ``outbox message 1`` in a shared worker's log passes a mark taken at its start.
-        """
-        regex = re.compile(pattern, re.MULTILINE)
-        deadline = time.monotonic() + timeout
-        while True:
-            found = regex.search(self.log_text(since))
-            if found:
-                return found
-            if self.popen is not None and self.popen.poll() is not None:
-                pytest.fail(f"{self.name} exited with {self.popen.returncode} before "
-                            f"{pattern!r} appeared; last lines:\n{self.tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"{self.name}: {pattern!r} not in its log after {timeout:.0f} s; "
-                            f"last lines:\n{self.tail()}")
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        """``kill -9`` of the whole process group (a worker's main process and its children),
-        without any chance to clean up; waits until the leader is gone."""
-        if self in RUNNING:
-            RUNNING.remove(self)
-        assert self.popen is not None
-        try:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.popen.wait(10)
-
-    def children(self) -> list[int]:
-        """Pids of the leader's direct children (a Celery worker's pool processes)."""
-        assert self.popen is not None
-        found: list[int] = []
-        for task in Path(f"/proc/{self.popen.pid}/task").iterdir():
-            text = (task / "children").read_text().split()
-            found.extend(int(pid) for pid in text)
-        return found
-
-    def stop(self) -> None:
-        """SIGTERM to the whole process group, SIGKILL if it lingers."""
-        if self in RUNNING:
-            RUNNING.remove(self)
-        if self.popen is None or self.popen.poll() is not None:
-            return
-        pgid = self.popen.pid  # start_new_session: the child leads its own group
-        for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(pgid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                self.popen.wait(grace)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        # The group may still hold forked children after the leader exited.
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """When a test fails, show the end of every running process's log under it."""
@@ -382,8 +258,7 @@ class ProcessFactory:
 
     def env(self, **overrides: str) -> dict[str, str]:
         """What ``.ci/run`` or a deployment would set, pointed at the test services."""
-        env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
-        env.update({
+        return child_env(**{
             "APP_ENV": "development",
             "DATABASE_URL": self.database_url,
             "CELERY_BROKER_URL": self.broker_url,
@@ -392,46 +267,28 @@ class ProcessFactory:
             "INSTANCE_DIR": str(self.instance_dir),
             "OUTBOX_GRACE_SECONDS": "0",
             "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-            "PYTHONUNBUFFERED": "1",
+            **overrides,
         })
-        env.update(overrides)
-        return env
 
     def _log(self, name: str) -> Path:
         return self.instance_dir / f"{name}-{secrets.token_hex(3)}.log"
 
     def worker(self, name: str = "worker", concurrency: int = 2, **env: str) -> Process:
         """``celery worker -c <concurrency> -Q procure``, started and ready."""
-        node = f"{name}-{secrets.token_hex(3)}@%h"
-        proc = Process(name, [
-            CELERY, "-A", "workers.celery_app", "worker", "-c", str(concurrency),
-            "--loglevel", "INFO",
-            "-Q", "procure", "-n", node,
-            "--without-heartbeat", "--without-gossip", "--without-mingle",
-        ], self._log(name), self.env(**env)).start()
+        proc = start_worker(name, self._log(name), self.env(**env), concurrency)
         self.started.append(proc)
-        proc.wait_for_log(r"@\S+ ready\.", timeout=60)
         return proc
 
     def beat(self, name: str = "beat", **env: str) -> Process:
         schedule = self.instance_dir / f"celerybeat-schedule-{secrets.token_hex(3)}"
-        proc = Process(name, [
-            CELERY, "-A", "workers.celery_app", "beat", "--loglevel", "INFO",
-            "-s", str(schedule), "--pidfile=",
-        ], self._log(name), self.env(**env)).start()
+        proc = start_beat(name, self._log(name), schedule, self.env(**env))
         self.started.append(proc)
-        proc.wait_for_log(r"beat: Starting", timeout=60)
         return proc
 
     def redis_server(self, port: int, name: str = "redis-server") -> Process:
         """A private ``redis-server`` (never the shared one), without persistence."""
-        proc = Process(name, [
-            "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--dir", str(self.instance_dir),
-        ], self._log(name)).start()
+        proc = start_redis_server(port, self._log(name), self.instance_dir, name)
         self.started.append(proc)
-        wait_until(lambda: port_open("127.0.0.1", port, timeout=0.2), 15,
-                   f"redis-server on port {port}")
         return proc
 
     def stop_all(self) -> None:

@@ -16,8 +16,9 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.orders import assignment, services
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
-from tests.integration.conftest import AppFactory, ProcessFactory, wait_until
+from tests.integration.conftest import AppFactory, ProcessFactory
 from tests.integration.faults import check_invariants, outbox_settled
+from tests.processes import wait_until
 from tests.services import free_port, port_open
 
 

@@ -23,7 +23,7 @@ from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders.models import AttemptState, OrderStatus
-from tests.integration.conftest import AppFactory, ProcessFactory, wait_until
+from tests.integration.conftest import AppFactory, ProcessFactory
 from tests.integration.faults import (
     SHORT_LOCK,
     accept_every_offer,
@@ -39,6 +39,7 @@ from tests.integration.faults import (
     rows_locked,
     submitted_orders,
 )
+from tests.processes import wait_until
 from tests.services import free_port
 
 SWEEP_INTERVAL = 15.0  # workers/schedule.py: sweep-outbox

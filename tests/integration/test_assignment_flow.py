@@ -19,8 +19,9 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.orders import assignment, services
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
-from tests.integration.conftest import Process, SmtpSink, outbox_rows, wait_until
+from tests.integration.conftest import SmtpSink, outbox_rows
 from tests.integration.faults import check_invariants, outbox_settled
+from tests.processes import Process, wait_until
 
 
 def _approve(app: Flask, item_code: str = "L3-WS-HALF") -> int:

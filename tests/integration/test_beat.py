@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Flask
 
 from tests.integration.conftest import (
-    Process,
     ProcessFactory,
     SmtpSink,
     create_user,
     outbox_rows,
     wait_until_sent,
 )
+from tests.processes import Process
 
 
 def test_beat_delivers_an_outbox_row_that_was_never_enqueued_without_a_manual_sweep(

@@ -13,9 +13,9 @@ from tests.integration.conftest import (
     SmtpSink,
     create_user,
     outbox_rows,
-    wait_until,
     wait_until_sent,
 )
+from tests.processes import wait_until
 from tests.services import free_port, port_open
 
 

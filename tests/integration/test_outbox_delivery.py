@@ -11,12 +11,12 @@ from app.common.outbox import DELIVER_TASK
 from tests.integration.conftest import (
     INITIAL_PASSWORD,
     PUBLIC_BASE_URL,
-    Process,
     SmtpSink,
     create_user,
     outbox_rows,
     wait_until_sent,
 )
+from tests.processes import Process
 
 RESET_LINK = re.compile(re.escape(PUBLIC_BASE_URL) + r"(/password/reset/[A-Za-z0-9_\-]+)")
 NEW_PASSWORD = "a-brand-new-password-42"

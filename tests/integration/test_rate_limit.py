@@ -11,7 +11,8 @@ import pytest
 import redis
 from flask import Flask
 
-from tests.integration.conftest import INITIAL_PASSWORD, REPO_ROOT, ProcessFactory, create_user
+from tests.integration.conftest import INITIAL_PASSWORD, ProcessFactory, create_user
+from tests.processes import REPO_ROOT
 
 ADDRESS = "limited@example.be"
 WRONG = "not-the-password"
