@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from itertools import count
@@ -12,10 +13,13 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app import create_app
 from app.auth.models import AdhesionStatus, Language, Organisation, OrganisationType, Role, User
+from app.auth.services import user_by_email
 from app.common.i18n import in_language
+from app.demo import demo_password, seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
 
@@ -111,6 +115,40 @@ def login(client: FlaskClient) -> Callable[[User], None]:
         assert response.status_code == 302, response.get_data(as_text=True)
 
     return do
+
+
+@pytest.fixture
+def demo_world(app: Flask) -> dict[str, User]:
+    """The demo data (app.demo) and its people by short name, every account reading English
+    (so pages compare with the msgids)."""
+    seed_demo()
+    db.session.commit()
+    users = {name: user_by_email(f"{name}@demo.example")
+             for name in ("buyer1", "buyer2", "staff1", "staff2", "admin")}
+    for user in db.session.execute(select(User)).scalars():
+        user.language = Language.EN
+    db.session.commit()
+    assert all(users.values())
+    return users  # type: ignore[return-value]
+
+
+@pytest.fixture
+def demo_client_for(app: Flask) -> Callable[[User], FlaskClient]:
+    """A client logged in as a demo account (each keeps its own session cookie)."""
+
+    def make(user: User) -> FlaskClient:
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email,
+                                               "password": demo_password()[0]})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return make
+
+
+def page_text(response: Any) -> str:
+    """A response's HTML with its entities decoded, to look for sentences in it."""
+    return html.unescape(response.get_data(as_text=True))
 
 
 def csrf_token_from(html: str) -> str:

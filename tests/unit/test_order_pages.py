@@ -3,7 +3,6 @@ notifications, and who may see or change what."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -23,7 +22,7 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.orders import services
 from app.orders.models import Notification, Order, OrderEvent, OrderStatus
-from tests.unit.conftest import PASSWORD
+from tests.unit.conftest import PASSWORD, page_text
 from tests.unit.test_staff import count_queries
 
 S = OrderStatus
@@ -79,9 +78,6 @@ def form_data(lot_number: int = 3, quantities: dict[str, str] | None = None,
     return data
 
 
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
 
 def order_count() -> int:
     return int(db.session.execute(select(func.count(Order.id))).scalar_one())
@@ -125,11 +121,11 @@ def test_a_buyer_drafts_edits_submits_staff_request_changes_then_approve(
     staff = client_for(world["staff"])
 
     # The buyer starts from the list, chooses a lot, then fills the form.
-    listing = text(buyer.get("/orders/"))
+    listing = page_text(buyer.get("/orders/"))
     assert "New order" in listing and "There is no order yet." in listing
-    chooser = text(buyer.get("/orders/new"))
+    chooser = page_text(buyer.get("/orders/new"))
     assert "Which lot do you want to order from?" in chooser
-    page = text(buyer.get(f"/orders/new?lot={lot(3).id}"))
+    page = page_text(buyer.get(f"/orders/new?lot={lot(3).id}"))
     assert "L3-WS-HALF" in page and eur(65000) in page  # the lot's items, with their prices
     assert "L4-" not in page
     assert re.search(r'name="participation_level"[^>]*type="radio" value="empower"', page)
@@ -141,12 +137,12 @@ def test_a_buyer_drafts_edits_submits_staff_request_changes_then_approve(
     order = db.session.execute(select(Order)).scalar_one()
     assert response.headers["Location"] == f"/orders/{order.id}"
     assert order.status is S.DRAFT and [line.quantity for line in order.lines] == [2]
-    shown = text(buyer.get(f"/orders/{order.id}"))
+    shown = page_text(buyer.get(f"/orders/{order.id}"))
     assert eur(130000) in shown and eur(27300) in shown and eur(157300) in shown
     assert "Draft" in shown and "Claire Buyer created the draft." in shown
 
     # Editing keeps the form filled in, and the totals follow.
-    edit = text(buyer.get(f"/orders/{order.id}/edit"))
+    edit = page_text(buyer.get(f"/orders/{order.id}/edit"))
     assert 'value="Atelier de quartier"' in edit
     assert f'name="quantity-{item("L3-WS-HALF").id}"' in edit
     assert re.search(rf'name="quantity-{item("L3-WS-HALF").id}"\s+value="2"', edit)
@@ -161,10 +157,10 @@ def test_a_buyer_drafts_edits_submits_staff_request_changes_then_approve(
     assert order.status is S.SUBMITTED
 
     # Staff see it in the queue, then ask for changes; a reason is required.
-    queue = text(staff.get("/orders/"))
+    queue = page_text(staff.get("/orders/"))
     assert order.reference in queue
     refused = staff.post(f"/orders/{order.id}/request-changes", data={"reason": "  "})
-    assert refused.status_code == 200 and 'id="reason-error"' in text(refused)
+    assert refused.status_code == 200 and 'id="reason-error"' in page_text(refused)
     db.session.refresh(order)
     assert order.status is S.SUBMITTED
     assert staff.post(f"/orders/{order.id}/request-changes",
@@ -173,9 +169,9 @@ def test_a_buyer_drafts_edits_submits_staff_request_changes_then_approve(
     assert order.status is S.CHANGES_REQUESTED
 
     # The buyer is told, sees the reason, fixes and submits again.
-    notes = text(buyer.get("/orders/notifications"))
+    notes = page_text(buyer.get("/orders/notifications"))
     assert "Changes are requested on your order" in notes and "Add the dates" in notes
-    shown = text(buyer.get(f"/orders/{order.id}"))
+    shown = page_text(buyer.get(f"/orders/{order.id}"))
     assert "Sofia Benali requested changes: «Add the dates»" in shown
     assert buyer.post(f"/orders/{order.id}/edit", data=form_data(
         quantities={"L3-WS-HALF": "3"})).status_code == 302
@@ -185,32 +181,32 @@ def test_a_buyer_drafts_edits_submits_staff_request_changes_then_approve(
     assert staff.post(f"/orders/{order.id}/approve").status_code == 302
     db.session.refresh(order)
     assert order.status is S.APPROVED
-    shown = text(buyer.get(f"/orders/{order.id}"))
+    shown = page_text(buyer.get(f"/orders/{order.id}"))
     assert "Approved" in shown and "Sofia Benali approved the order." in shown
-    assert "Your order" in text(buyer.get("/orders/notifications"))
+    assert "Your order" in page_text(buyer.get("/orders/notifications"))
 
 
 def test_an_order_can_start_from_a_catalogue_item(world: dict[str, User],
                                                   client_for: Clients) -> None:
     buyer = client_for(world["buyer"])
-    page = text(buyer.get("/orders/new?item=L3-MEETING"))
+    page = page_text(buyer.get("/orders/new?item=L3-MEETING"))
     assert re.search(rf'name="quantity-{item("L3-MEETING").id}"\s+value="1"', page)
     assert f'name="lot_id" type="hidden" value="{lot(3).id}"' in page
     assert buyer.get("/orders/new?item=NO-SUCH-CODE").status_code == 404
     unknown_lot = buyer.get("/orders/new?lot=99999")
-    assert unknown_lot.status_code == 200 and 'id="lot-error"' in text(unknown_lot)
+    assert unknown_lot.status_code == 200 and 'id="lot-error"' in page_text(unknown_lot)
 
 
 def test_the_staff_page_shows_ceilings_approvals_and_history(world: dict[str, User],
                                                             client_for: Clients) -> None:
     order = submitted(world["buyer"])
-    page = text(client_for(world["staff"]).get(f"/orders/{order.id}"))
+    page = page_text(client_for(world["staff"]).get(f"/orders/{order.id}"))
     assert "Ceilings" in page and eur(200_000_000) in page and eur(1_200_000_000) in page
     assert "Approvals: 0 of 1" in page
     assert "This order fits in what is left." in page
     assert "Claire Buyer submitted the order for approval." in page
     assert "Approve" in page and "Reject…" in page
-    assert "Ceilings" not in text(client_for(world["buyer"]).get(f"/orders/{order.id}"))
+    assert "Ceilings" not in page_text(client_for(world["buyer"]).get(f"/orders/{order.id}"))
 
 
 def test_four_eyes_orders_need_two_staff_members(world: dict[str, User],
@@ -219,7 +215,7 @@ def test_four_eyes_orders_need_two_staff_members(world: dict[str, User],
     assert order.approvals_required == 2
     staff = client_for(world["staff"])
     staff.post(f"/orders/{order.id}/approve")
-    page = text(staff.get(f"/orders/{order.id}"))
+    page = page_text(staff.get(f"/orders/{order.id}"))
     assert "Approvals: 1 of 2" in page and "another staff member must" in page
     assert staff.post(f"/orders/{order.id}/approve").status_code == 409
     client_for(world["staff2"]).post(f"/orders/{order.id}/approve")
@@ -241,18 +237,18 @@ def test_confirmation_pages_change_nothing_until_confirmed(world: dict[str, User
     before = _events(order)
     for client, path in ((buyer, "withdraw"), (staff, "reject")):
         page = client.get(f"/orders/{order.id}/{path}")
-        assert page.status_code == 200 and order.reference in text(page)
+        assert page.status_code == 200 and order.reference in page_text(page)
     db.session.refresh(order)
     assert order.status is S.SUBMITTED and _events(order) == before
 
     no_reason = staff.post(f"/orders/{order.id}/reject", data={"reason": ""})
-    assert no_reason.status_code == 200 and 'id="reason-error"' in text(no_reason)
+    assert no_reason.status_code == 200 and 'id="reason-error"' in page_text(no_reason)
     db.session.refresh(order)
     assert order.status is S.SUBMITTED and _events(order) == before
     staff.post(f"/orders/{order.id}/reject", data={"reason": "Out of scope"})
     db.session.refresh(order)
     assert order.status is S.REJECTED and order.last_reason == "Out of scope"
-    assert "Sofia Benali rejected the order: «Out of scope»" in text(
+    assert "Sofia Benali rejected the order: «Out of scope»" in page_text(
         buyer.get(f"/orders/{order.id}"))
 
 
@@ -260,7 +256,7 @@ def test_a_buyer_withdraws_after_confirming(world: dict[str, User],
                                             client_for: Clients) -> None:
     buyer = client_for(world["buyer"])
     order = draft(world["buyer"])
-    assert "Withdraw the order…" in text(buyer.get(f"/orders/{order.id}"))
+    assert "Withdraw the order…" in page_text(buyer.get(f"/orders/{order.id}"))
     assert buyer.post(f"/orders/{order.id}/withdraw").status_code == 302
     db.session.refresh(order)
     assert order.status is S.CANCELLED
@@ -276,7 +272,7 @@ def test_staff_cancel_an_approved_order_with_a_reason(world: dict[str, User],
     services.approve(world["staff2"], order.id)
     db.session.commit()
     page = staff.get(f"/orders/{order.id}/cancel")
-    assert page.status_code == 200 and 'name="reason"' in text(page)
+    assert page.status_code == 200 and 'name="reason"' in page_text(page)
     db.session.refresh(order)
     assert order.status is S.APPROVED
     staff.post(f"/orders/{order.id}/cancel", data={"reason": "Budget withdrawn"})
@@ -321,7 +317,8 @@ def test_no_one_reads_or_changes_another_organisations_order(
             assert response.headers["Location"].startswith("/login"), where
         elif who in ("other_buyer", "vendor"):
             assert response.status_code == 404, where
-            assert order.reference not in text(response) and "Atelier" not in text(response)
+            shown = page_text(response)
+            assert order.reference not in shown and "Atelier" not in shown
         else:
             assert response.status_code != 404, where
         if who != "buyer":
@@ -333,10 +330,10 @@ def test_lists_show_only_what_the_reader_may_see(world: dict[str, User],
                                                  client_for: Clients) -> None:
     mine = draft(world["buyer"], title="Mine only")
     theirs = draft(world["other_buyer"], title="Theirs only")
-    page = text(client_for(world["buyer"]).get("/orders/"))
+    page = page_text(client_for(world["buyer"]).get("/orders/"))
     assert mine.reference in page and theirs.reference not in page
     assert "Theirs only" not in page
-    vendor_page = text(client_for(world["vendor"]).get("/orders/"))
+    vendor_page = page_text(client_for(world["vendor"]).get("/orders/"))
     assert mine.reference not in vendor_page and theirs.reference not in vendor_page
 
 
@@ -349,8 +346,8 @@ def test_a_vendor_sees_an_order_assigned_to_its_company_only(world: dict[str, Us
     order.status = S.ASSIGNED
     db.session.commit()
     page = vendor.get(f"/orders/{order.id}")
-    assert page.status_code == 200 and "Assigned to a vendor" in text(page)
-    assert order.reference in text(vendor.get("/orders/"))
+    assert page.status_code == 200 and "Assigned to a vendor" in page_text(page)
+    assert order.reference in page_text(vendor.get("/orders/"))
     assert vendor.post(f"/orders/{order.id}/withdraw").status_code == 403
 
 
@@ -429,7 +426,7 @@ def test_bad_input_is_refused_by_field_in_the_readers_language(
         response = client.post(f"/orders/new?lot={lot(3).id}", data=data)
 
         assert response.status_code == 200, case
-        page = text(response)
+        page = page_text(response)
         assert 'class="error-summary"' in page, case
         assert f'href="#{target}"' in page, case
         assert message in page, (case, message)
@@ -445,9 +442,9 @@ def test_bad_input_is_refused_by_field_in_the_readers_language(
 
 def test_an_invalid_date_or_lot_is_refused(world: dict[str, User], client_for: Clients) -> None:
     buyer = client_for(world["buyer"])
-    page = text(buyer.post("/orders/new", data=form_data(planned_start="2026-02-31")))
+    page = page_text(buyer.post("/orders/new", data=form_data(planned_start="2026-02-31")))
     assert 'id="planned_start-error"' in page
-    page = text(buyer.post("/orders/new", data=form_data(lot_id="nope")))
+    page = page_text(buyer.post("/orders/new", data=form_data(lot_id="nope")))
     assert 'href="#order-lot"' in page
     assert order_count() == 0
 
@@ -468,11 +465,11 @@ def test_a_pending_organisation_drafts_but_cannot_submit(
         make_user: Callable[..., User]) -> None:
     buyer = make_user(organisation=make_org(AdhesionStatus.PENDING), language="en")
     client = client_for(buyer)
-    assert "adhesion is not approved yet" in text(client.get("/orders/"))
+    assert "adhesion is not approved yet" in page_text(client.get("/orders/"))
     response = client.post("/orders/new", data=form_data())
     assert response.status_code == 302
     order = db.session.execute(select(Order)).scalar_one()
-    page = text(client.get(f"/orders/{order.id}"))
+    page = page_text(client.get(f"/orders/{order.id}"))
     assert "adhesion is not approved yet" in page and "Submit for approval" not in page
     assert client.post(f"/orders/{order.id}/submit").status_code == 409
     db.session.refresh(order)
@@ -487,25 +484,25 @@ def test_the_queue_shows_submitted_orders_first_and_filters(world: dict[str, Use
     big = submitted(world["other_buyer"], title="Big one", lines=[("L3-DAY", 10)])
     still_draft = draft(world["buyer"], title="Still a draft")
     staff = client_for(world["staff"])
-    page = text(staff.get("/orders/"))
+    page = page_text(staff.get("/orders/"))
     assert small.reference in page and big.reference in page
     assert still_draft.reference not in page
     assert page.index(small.reference) < page.index(big.reference)  # oldest first
-    page = text(staff.get("/orders/?status=&sort=amount_desc"))
+    page = page_text(staff.get("/orders/?status=&sort=amount_desc"))
     assert still_draft.reference in page
     assert page.index(big.reference) < page.index(small.reference)
-    page = text(staff.get("/orders/", query_string={"status": "submitted",
+    page = page_text(staff.get("/orders/", query_string={"status": "submitted",
                                                     "min_amount": "5 000,00"}))
     assert big.reference in page and small.reference not in page
     org = world["buyer"].organisation_id
-    page = text(staff.get(f"/orders/?organisation={org}"))
+    page = page_text(staff.get(f"/orders/?organisation={org}"))
     assert small.reference in page and big.reference not in page
-    page = text(staff.get("/orders/?older_than=3"))
+    page = page_text(staff.get("/orders/?older_than=3"))
     assert "No order matches these filters." in page
-    bad = text(staff.get("/orders/?min_amount=lots&older_than=-2&status=nope"))
+    bad = page_text(staff.get("/orders/?min_amount=lots&older_than=-2&status=nope"))
     assert 'id="min_amount-error"' in bad and 'id="older_than-error"' in bad
     assert 'id="status-error"' in bad and small.reference not in bad
-    page = text(staff.get("/orders/?min_amount=9000&max_amount=10"))
+    page = page_text(staff.get("/orders/?min_amount=9000&max_amount=10"))
     assert 'id="max_amount-error"' in page
 
 
@@ -526,7 +523,7 @@ def test_the_staff_queue_issues_a_constant_number_of_queries(
     with count_queries() as many:
         page = staff.get("/orders/?status=submitted")
         assert page.status_code == 200
-    assert "40 orders found." in text(page)
+    assert "40 orders found." in page_text(page)
     assert len(many) == len(few), (few, many)
 
 
@@ -540,7 +537,7 @@ def test_notifications_are_listed_and_marked_read(world: dict[str, User],
     services.reject(world["staff"], order.id, "Not possible")
     db.session.commit()
     buyer = client_for(world["buyer"])
-    page = text(buyer.get("/orders/notifications"))
+    page = page_text(buyer.get("/orders/notifications"))
     assert page.count('class="badge notification-new"') == 2
     assert "You have 2 unread notifications." in page
     assert f"Your order {order.reference} “Atelier” is rejected." in page
@@ -559,10 +556,11 @@ def test_notifications_are_listed_and_marked_read(world: dict[str, User],
     assert buyer.post(f"/orders/notifications/{first.id}/read").status_code == 302
     db.session.refresh(first)
     assert first.read_at is not None
-    assert text(buyer.get("/orders/notifications")).count('class="badge notification-new"') == 1
+    notifications = page_text(buyer.get("/orders/notifications"))
+    assert notifications.count('class="badge notification-new"') == 1
     assert buyer.post("/orders/notifications/read").status_code == 302
     assert services.unread_count(world["buyer"]) == 0
-    assert "You have no notification." not in text(buyer.get("/orders/notifications"))
+    assert "You have no notification." not in page_text(buyer.get("/orders/notifications"))
 
     # An approval after a request for changes does not repeat the old reason.
     again = submitted(world["buyer"])
@@ -573,9 +571,9 @@ def test_notifications_are_listed_and_marked_read(world: dict[str, User],
     approved = db.session.execute(select(Notification).where(
         Notification.kind == "order_approved")).scalar_one()
     assert approved.params["reason"] == ""
-    page = text(buyer.get("/orders/notifications"))
+    page = page_text(buyer.get("/orders/notifications"))
     assert page.count("Reason: Old reason") == 1  # on the request for changes only
 
-    staff_page = text(client_for(world["staff"]).get("/orders/notifications"))
+    staff_page = page_text(client_for(world["staff"]).get("/orders/notifications"))
     assert f"Order {order.reference} “Atelier” was submitted and waits for approval." in (
         staff_page)

@@ -4,7 +4,6 @@ at all, and downloaded only by the company that sent it, staff, and the buyer on
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 from collections.abc import Callable
 from typing import Any
@@ -17,11 +16,9 @@ from werkzeug.http import parse_options_header
 
 from app.auth import services as auth
 from app.auth.models import Language, Role, User
-from app.auth.services import user_by_email
 from app.catalogue import services as catalogue
 from app.common.errors import NotFound, ValidationFailed
 from app.common.money import format_eur
-from app.demo import demo_password, seed_demo
 from app.extensions import db
 from app.orders import assignment, quote_documents, services
 from app.orders.models import (
@@ -35,41 +32,20 @@ from app.orders.models import (
 from app.orders.quote_documents import QuoteUpload, safe_filename
 from config import load_config
 
-from .conftest import csrf_token_from
+from .conftest import csrf_token_from, page_text
 
 Clients = Callable[[User], FlaskClient]
 MB = 1024 * 1024
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
 
 
-@pytest.fixture
-def world(app: Flask) -> dict[str, User]:
-    seed_demo()
-    db.session.commit()
-    users = {name: user_by_email(f"{name}@demo.example")
-             for name in ("buyer1", "buyer2", "staff1", "admin")}
-    for user in db.session.execute(select(User)).scalars():
-        user.language = Language.EN
-    db.session.commit()
-    assert all(users.values())
-    return users  # type: ignore[return-value]
 
 
-@pytest.fixture
-def client_for(app: Flask) -> Clients:
-    def make(user: User) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"email": user.email,
-                                               "password": demo_password()[0]})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return make
 
 
-def competition(world: dict[str, User]) -> tuple[Order, list[VendorAttempt]]:
+def competition(demo_world: dict[str, User]) -> tuple[Order, list[VendorAttempt]]:
     """An approved order of the mini-competition lot, every active vendor invited."""
-    buyer, staff = world["buyer1"], world["staff1"]
+    buyer, staff = demo_world["buyer1"], demo_world["staff1"]
     lot = next(lot for lot in catalogue.list_lots() if lot.number == 5)
     order = services.create_order(buyer, services.OrderInput(
         lot_id=lot.id, title="Permanence de rue", objectives="Rencontrer les habitants",
@@ -106,9 +82,6 @@ def quote_events(order: Order) -> list[OrderEvent]:
         OrderEvent.order_id == order.id, OrderEvent.action == "vendor_quoted")).scalars())
 
 
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
 
 def attachment_name(response: Any) -> str | None:
     kind, options = parse_options_header(response.headers["Content-Disposition"])
@@ -126,8 +99,8 @@ def decide(order: Order, invitations: list[VendorAttempt]) -> None:
 # --- The service ---------------------------------------------------------------------------
 
 def test_a_quote_with_a_pdf_stores_it_and_the_competition_goes_on(
-        world: dict[str, User]) -> None:
-    order, invitations = competition(world)
+        demo_world: dict[str, User]) -> None:
+    order, invitations = competition(demo_world)
     first = invitations[0]
     assignment.quote(user_of(first), first.id, order.total_excl_vat_cents - 100, "Deux",
                      QuoteUpload("Devis 2027.pdf", PDF))
@@ -146,8 +119,8 @@ def test_a_quote_with_a_pdf_stores_it_and_the_competition_goes_on(
     assert attempts_of(order)[0].state is AttemptState.AWARDED
 
 
-def test_a_quote_without_a_pdf_still_works(world: dict[str, User]) -> None:
-    order, invitations = competition(world)
+def test_a_quote_without_a_pdf_still_works(demo_world: dict[str, User]) -> None:
+    order, invitations = competition(demo_world)
     assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "")
     db.session.commit()
     assert attempts_of(order)[0].state is AttemptState.QUOTED and document_rows() == 0
@@ -163,9 +136,9 @@ def test_a_quote_without_a_pdf_still_works(world: dict[str, User]) -> None:
     ("../../", PDF, "Send a file whose name ends in .pdf."),
     ("...pdf", PDF, "Send a file whose name ends in .pdf."),
 ])
-def test_a_refused_file_refuses_the_whole_quote(world: dict[str, User], filename: str,
+def test_a_refused_file_refuses_the_whole_quote(demo_world: dict[str, User], filename: str,
                                                 content: bytes, message: str) -> None:
-    order, invitations = competition(world)
+    order, invitations = competition(demo_world)
     with pytest.raises(ValidationFailed) as exc:
         assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "n",
                          QuoteUpload(filename, content))
@@ -176,8 +149,8 @@ def test_a_refused_file_refuses_the_whole_quote(world: dict[str, User], filename
     assert document_rows() == 0 and quote_events(order) == []
 
 
-def test_a_bad_price_and_a_bad_file_are_both_named(world: dict[str, User]) -> None:
-    _order, invitations = competition(world)
+def test_a_bad_price_and_a_bad_file_are_both_named(demo_world: dict[str, User]) -> None:
+    _order, invitations = competition(demo_world)
     with pytest.raises(ValidationFailed) as exc:
         assignment.quote(user_of(invitations[0]), invitations[0].id, 0, "",
                          QuoteUpload("devis.txt", b"hello"))
@@ -185,8 +158,8 @@ def test_a_bad_price_and_a_bad_file_are_both_named(world: dict[str, User]) -> No
     assert len(exc.value.errors["document"]) == 2
 
 
-def test_the_size_limit_is_a_setting(app: Flask, world: dict[str, User]) -> None:
-    _order, invitations = competition(world)
+def test_the_size_limit_is_a_setting(app: Flask, demo_world: dict[str, User]) -> None:
+    _order, invitations = competition(demo_world)
     app.config["QUOTE_PDF_MAX_BYTES"] = 2 * MB
     with pytest.raises(ValidationFailed) as exc:
         assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "",
@@ -223,11 +196,11 @@ def test_max_content_length_leaves_room_for_the_pdf_and_the_other_fields() -> No
 # --- The vendor portal ---------------------------------------------------------------------
 
 def test_the_portal_sends_a_quote_with_its_pdf_and_offers_it_back(
-        world: dict[str, User], client_for: Clients) -> None:
-    order, invitations = competition(world)
+        demo_world: dict[str, User], demo_client_for: Clients) -> None:
+    order, invitations = competition(demo_world)
     first = invitations[0]
-    vendor = client_for(user_of(first))
-    page = text(vendor.get(f"/vendor/offers/{first.id}"))
+    vendor = demo_client_for(user_of(first))
+    page = page_text(vendor.get(f"/vendor/offers/{first.id}"))
     assert 'enctype="multipart/form-data"' in page and 'name="csrf_token"' in page
     assert "Written quote (optional)" in page and "PDF, at most 5 MB." in page
     assert 'type="file"' in page and 'accept="application/pdf,.pdf"' in page
@@ -236,9 +209,9 @@ def test_the_portal_sends_a_quote_with_its_pdf_and_offers_it_back(
     response = vendor.post(f"/vendor/offers/{first.id}/quote", data={
         "price": format_eur(price, "fr"), "note": "Deux animateurs",
         "document": (io.BytesIO(PDF), "Notre offre société.pdf")})
-    assert response.status_code == 302, text(response)
+    assert response.status_code == 302, page_text(response)
     assert attempts_of(order)[0].state is AttemptState.QUOTED and document_rows() == 1
-    shown = text(vendor.get(f"/vendor/offers/{first.id}"))
+    shown = page_text(vendor.get(f"/vendor/offers/{first.id}"))
     assert "Your written quote" in shown and "PDF quote (1 kB)" in shown
     assert f'href="/vendor/offers/{first.id}/quote.pdf"' in shown
 
@@ -251,30 +224,30 @@ def test_the_portal_sends_a_quote_with_its_pdf_and_offers_it_back(
 
 
 def test_the_multipart_quote_form_still_checks_the_csrf_token(
-        world: dict[str, User], client_for: Clients, app: Flask) -> None:
-    order, invitations = competition(world)
+        demo_world: dict[str, User], demo_client_for: Clients, app: Flask) -> None:
+    order, invitations = competition(demo_world)
     first = invitations[0]
-    vendor = client_for(user_of(first))
+    vendor = demo_client_for(user_of(first))
     app.config["WTF_CSRF_ENABLED"] = True
     data = {"price": "100", "document": (io.BytesIO(PDF), "devis.pdf")}
     assert vendor.post(f"/vendor/offers/{first.id}/quote", data=dict(data)).status_code == 400
     assert attempts_of(order)[0].state is AttemptState.INVITED and document_rows() == 0
-    token = csrf_token_from(text(vendor.get(f"/vendor/offers/{first.id}")))
+    token = csrf_token_from(page_text(vendor.get(f"/vendor/offers/{first.id}")))
     response = vendor.post(f"/vendor/offers/{first.id}/quote", data={
         "price": "100", "csrf_token": token, "document": (io.BytesIO(PDF), "devis.pdf")})
     assert response.status_code == 302 and document_rows() == 1
 
 
 def test_the_portal_quote_without_a_file_is_still_accepted(
-        world: dict[str, User], client_for: Clients) -> None:
-    order, invitations = competition(world)
+        demo_world: dict[str, User], demo_client_for: Clients) -> None:
+    order, invitations = competition(demo_world)
     first = invitations[0]
-    vendor = client_for(user_of(first))
+    vendor = demo_client_for(user_of(first))
     response = vendor.post(f"/vendor/offers/{first.id}/quote", data={
         "price": "100", "note": "", "document": (io.BytesIO(b""), "")})
     assert response.status_code == 302
     assert attempts_of(order)[0].state is AttemptState.QUOTED and document_rows() == 0
-    assert "PDF quote" not in text(vendor.get(f"/vendor/offers/{first.id}"))
+    assert "PDF quote" not in page_text(vendor.get(f"/vendor/offers/{first.id}"))
     assert vendor.get(f"/vendor/offers/{first.id}/quote.pdf").status_code == 404
 
 
@@ -284,46 +257,46 @@ def test_the_portal_quote_without_a_file_is_still_accepted(
     ("devis.docx", PDF, "Send a file whose name ends in .pdf."),
 ])
 def test_the_portal_names_the_refused_file_and_saves_nothing(
-        world: dict[str, User], client_for: Clients, filename: str, content: bytes,
+        demo_world: dict[str, User], demo_client_for: Clients, filename: str, content: bytes,
         message: str) -> None:
-    order, invitations = competition(world)
+    order, invitations = competition(demo_world)
     first = invitations[0]
-    vendor = client_for(user_of(first))
+    vendor = demo_client_for(user_of(first))
     refused = vendor.post(f"/vendor/offers/{first.id}/quote", data={
         "price": "100", "note": "n", "document": (io.BytesIO(content), filename)})
     assert refused.status_code == 200
-    page = text(refused)
+    page = page_text(refused)
     assert 'id="document-error"' in page and message in page
     assert f'href="#document">Written quote (optional): {message}' in page
     assert attempts_of(order)[0].state is AttemptState.INVITED and document_rows() == 0
 
 
 def test_the_form_and_its_errors_speak_the_users_language(
-        world: dict[str, User], client_for: Clients) -> None:
-    _order, invitations = competition(world)
+        demo_world: dict[str, User], demo_client_for: Clients) -> None:
+    _order, invitations = competition(demo_world)
     first = invitations[0]
     user = user_of(first)
     user.language = Language.FR
     db.session.commit()
-    vendor = client_for(user)
-    page = text(vendor.get(f"/vendor/offers/{first.id}"))
+    vendor = demo_client_for(user)
+    page = page_text(vendor.get(f"/vendor/offers/{first.id}"))
     assert "Offre de prix écrite (facultatif)" in page and "PDF, 5 Mo au maximum." in page
-    refused = text(vendor.post(f"/vendor/offers/{first.id}/quote", data={
+    refused = page_text(vendor.post(f"/vendor/offers/{first.id}/quote", data={
         "price": "100", "document": (io.BytesIO(b"nope"), "devis.pdf")}))
     assert 'id="document-error"' in refused
     assert "Le fichier n'est pas un document PDF." in refused
 
 
 def test_a_request_over_the_size_limit_answers_413_not_500(
-        world: dict[str, User], client_for: Clients, app: Flask) -> None:
-    order, invitations = competition(world)
+        demo_world: dict[str, User], demo_client_for: Clients, app: Flask) -> None:
+    order, invitations = competition(demo_world)
     first = invitations[0]
     too_big = PDF + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = client_for(user_of(first)).post(f"/vendor/offers/{first.id}/quote", data={
+    response = demo_client_for(user_of(first)).post(f"/vendor/offers/{first.id}/quote", data={
         "price": "100", "document": (io.BytesIO(too_big), "devis.pdf")})
     assert response.status_code == 413
-    assert response.mimetype == "text/html" and "Request too large" in text(response)
-    assert "send a smaller file" in text(response)
+    assert response.mimetype == "text/html" and "Request too large" in page_text(response)
+    assert "send a smaller file" in page_text(response)
     _row, token = auth.create_api_token(user_of(first))
     db.session.commit()
     api = app.test_client().post(
@@ -337,8 +310,8 @@ def test_a_request_over_the_size_limit_answers_413_not_500(
 # --- Who may download ------------------------------------------------------------------------
 
 def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
-        world: dict[str, User], client_for: Clients, app: Flask) -> None:
-    order, invitations = competition(world)
+        demo_world: dict[str, User], demo_client_for: Clients, app: Flask) -> None:
+    order, invitations = competition(demo_world)
     winner, loser = invitations[0], invitations[1]
     assignment.quote(user_of(loser), loser.id, order.total_excl_vat_cents, "",
                      QuoteUpload("loser.pdf", PDF + b"loser"))
@@ -348,8 +321,8 @@ def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
     path = f"/orders/{order.id}/attempts/{{}}/quote.pdf"
 
     # Before the award the buyer sees no quote, staff every one.
-    buyer = client_for(world["buyer1"])
-    staff = client_for(world["staff1"])
+    buyer = demo_client_for(demo_world["buyer1"])
+    staff = demo_client_for(demo_world["staff1"])
     assert buyer.get(path.format(winner.id)).status_code == 404
     assert staff.get(path.format(loser.id)).data == PDF + b"loser"
 
@@ -358,7 +331,7 @@ def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
 
     # The vendors: each its own, through the portal; never the competitor's, never by the
     # order's route.
-    winner_client, loser_client = client_for(user_of(winner)), client_for(user_of(loser))
+    winner_client, loser_client = demo_client_for(user_of(winner)), demo_client_for(user_of(loser))
     assert winner_client.get(f"/vendor/offers/{winner.id}/quote.pdf").data == PDF + b"winner"
     assert loser_client.get(f"/vendor/offers/{loser.id}/quote.pdf").status_code == 200
     assert loser_client.get(f"/vendor/offers/{winner.id}/quote.pdf").status_code == 404
@@ -366,23 +339,23 @@ def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
 
     # Staff and admins: every quote's document.
     for who in ("staff1", "admin"):
-        client = client_for(world[who])
+        client = demo_client_for(demo_world[who])
         for attempt, name in ((winner, "winner.pdf"), (loser, "loser.pdf")):
             response = client.get(path.format(attempt.id))
             assert response.status_code == 200, who
             assert attachment_name(response) == name
             assert response.headers["Cache-Control"] == "private, no-store"
-    staff_page = text(staff.get(f"/orders/{order.id}"))
+    staff_page = page_text(staff.get(f"/orders/{order.id}"))
     assert staff_page.count('data-testid="quote-document"') == 2
     assert f'href="{path.format(loser.id)}"' in staff_page
 
     # The buyer: the awarded quote's only; another organisation's buyer nothing.
     assert buyer.get(path.format(winner.id)).data == PDF + b"winner"
     assert buyer.get(path.format(loser.id)).status_code == 404
-    buyer_page = text(buyer.get(f"/orders/{order.id}"))
+    buyer_page = page_text(buyer.get(f"/orders/{order.id}"))
     assert buyer_page.count('data-testid="quote-document"') == 1
     assert f'href="{path.format(winner.id)}"' in buyer_page
-    other = client_for(world["buyer2"])
+    other = demo_client_for(demo_world["buyer2"])
     assert other.get(path.format(winner.id)).status_code == 404
 
     # A wrong pairing of order and attempt, or an attempt without a document: 404.
@@ -396,16 +369,16 @@ def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
         assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
 
-def test_the_service_refuses_whoever_may_not_see_the_document(world: dict[str, User]) -> None:
-    order, invitations = competition(world)
+def test_the_service_refuses_whoever_may_not_see_the_document(demo_world: dict[str, User]) -> None:
+    order, invitations = competition(demo_world)
     first = invitations[0]
     assignment.quote(user_of(first), first.id, 100, "", QuoteUpload("d.pdf", PDF))
     db.session.commit()
     assert quote_documents.for_vendor(user_of(first), first.id).content == PDF
-    assert quote_documents.for_order(world["staff1"], order.id, first.id).content == PDF
+    assert quote_documents.for_order(demo_world["staff1"], order.id, first.id).content == PDF
     for call in (lambda: quote_documents.for_vendor(user_of(invitations[1]), first.id),
-                 lambda: quote_documents.for_vendor(world["staff1"], first.id),
-                 lambda: quote_documents.for_order(world["buyer1"], order.id, first.id),
+                 lambda: quote_documents.for_vendor(demo_world["staff1"], first.id),
+                 lambda: quote_documents.for_order(demo_world["buyer1"], order.id, first.id),
                  lambda: quote_documents.for_order(user_of(first), order.id, first.id)):
         with pytest.raises(NotFound):
             call()
@@ -419,8 +392,8 @@ def _token(user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_the_api_still_takes_a_json_quote(world: dict[str, User], app: Flask) -> None:
-    order, invitations = competition(world)
+def test_the_api_still_takes_a_json_quote(demo_world: dict[str, User], app: Flask) -> None:
+    order, invitations = competition(demo_world)
     first = invitations[0]
     headers = _token(user_of(first))
     client = app.test_client()
@@ -436,9 +409,9 @@ def test_the_api_still_takes_a_json_quote(world: dict[str, User], app: Flask) ->
     assert attempts_of(order)[0].note == "JSON" and document_rows() == 0
 
 
-def test_the_api_takes_a_multipart_quote_with_its_pdf(world: dict[str, User],
+def test_the_api_takes_a_multipart_quote_with_its_pdf(demo_world: dict[str, User],
                                                        app: Flask) -> None:
-    order, invitations = competition(world)
+    order, invitations = competition(demo_world)
     first = invitations[0]
     headers = _token(user_of(first))
     client = app.test_client()
@@ -475,8 +448,8 @@ def test_the_api_takes_a_multipart_quote_with_its_pdf(world: dict[str, User],
                                          (io.BytesIO(PDF), "b.pdf")]}, "document"),
 ])
 def test_a_refused_multipart_quote_names_the_field_and_changes_nothing(
-        world: dict[str, User], app: Flask, data: dict[str, Any], field: str) -> None:
-    order, invitations = competition(world)
+        demo_world: dict[str, User], app: Flask, data: dict[str, Any], field: str) -> None:
+    order, invitations = competition(demo_world)
     first = invitations[0]
     response = app.test_client().post(f"/api/v1/offers/{first.id}/quote",
                                       headers=_token(user_of(first)), data=data,

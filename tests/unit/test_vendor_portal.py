@@ -3,60 +3,27 @@ and the assignment timeline on the order page."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import format_datetime
 from sqlalchemy import select
 
-from app.auth.models import Language, Role, User
-from app.auth.services import user_by_email
+from app.auth.models import Role, User
 from app.catalogue import services as catalogue
 from app.common.money import format_eur
-from app.demo import demo_password, seed_demo
 from app.extensions import db
 from app.orders import assignment, services
 from app.orders.models import AttemptKind, AttemptState, Order, OrderStatus, VendorAttempt
+from tests.unit.conftest import page_text
 
 Clients = Callable[[User], FlaskClient]
 
 
-@pytest.fixture
-def world(app: Flask) -> dict[str, User]:
-    seed_demo()
-    db.session.commit()
-    users = {name: user_by_email(f"{name}@demo.example")
-             for name in ("buyer1", "staff1", "staff2", "admin")}
-    for user in db.session.execute(select(User)).scalars():
-        user.language = Language.EN  # the pages in English, to compare with the msgids
-    db.session.commit()
-    assert all(users.values())
-    return users  # type: ignore[return-value]
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Clients:
-    def make(user: User) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"email": user.email,
-                                               "password": demo_password()[0]})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return make
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def dispatched(world: dict[str, User], lot_number: int, code: str, quantity: int = 2) -> Order:
+def dispatched(demo_world: dict[str, User], lot_number: int, code: str, quantity: int = 2) -> Order:
     """A submitted order, approved by staff, then dispatched as the worker would do."""
-    buyer, staff = world["buyer1"], world["staff1"]
+    buyer, staff = demo_world["buyer1"], demo_world["staff1"]
     lot = next(lot for lot in catalogue.list_lots() if lot.number == lot_number)
     order = services.create_order(buyer, services.OrderInput(
         lot_id=lot.id, title="Balade participative", objectives="Écouter les habitants",
@@ -98,14 +65,14 @@ def deadline(attempt: VendorAttempt) -> str:
 # --- Cascade --------------------------------------------------------------------------------
 
 def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
-        world: dict[str, User], client_for: Clients) -> None:
-    order = dispatched(world, 3, "L3-WS-HALF")
+        demo_world: dict[str, User], demo_client_for: Clients) -> None:
+    order = dispatched(demo_world, 3, "L3-WS-HALF")
     [first] = attempts_of(order)
     assert first.kind is AttemptKind.OFFER and first.rank == 1
-    vendor1 = client_for(user_of(first))
+    vendor1 = demo_client_for(user_of(first))
 
     # The inbox lists the offer with its kind, order, organisation and deadline.
-    inbox = text(vendor1.get("/vendor/"))
+    inbox = page_text(vendor1.get("/vendor/"))
     assert "My offers" in inbox and 'href="/vendor/"' in inbox
     assert "Offer (cascade)" in inbox and order.reference in inbox
     assert order.organisation.name in inbox and deadline(first) in inbox
@@ -113,7 +80,7 @@ def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
     assert "No order is assigned to your company yet." in inbox
 
     # The offer page shows the project and the answers.
-    page = text(vendor1.get(f"/vendor/offers/{first.id}"))
+    page = page_text(vendor1.get(f"/vendor/offers/{first.id}"))
     for expected in ("Balade participative", "Écouter les habitants", "Trois balades",
                      "Parcours sans marches", "L3-WS-HALF", format_eur(130000, "en"),
                      "I declare I have no conflict of interest for this assignment",
@@ -127,12 +94,12 @@ def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
     # Declining needs a reason.
     refused = vendor1.post(f"/vendor/offers/{first.id}/decline", data={"reason": "  "})
     assert refused.status_code == 200
-    assert 'id="reason-error"' in text(refused) and "Give a reason." in text(refused)
+    assert 'id="reason-error"' in page_text(refused) and "Give a reason." in page_text(refused)
     assert attempts_of(order)[0].state is AttemptState.OFFERED
 
     # Accepting needs one of the two declarations.
     refused = vendor1.post(f"/vendor/offers/{first.id}/accept", data={})
-    assert refused.status_code == 200 and 'id="conflict-error"' in text(refused)
+    assert refused.status_code == 200 and 'id="conflict-error"' in page_text(refused)
 
     response = vendor1.post(f"/vendor/offers/{first.id}/decline",
                             data={"reason": "Nobody free in March"})
@@ -140,17 +107,17 @@ def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
     first, second = attempts_of(order)
     assert first.state is AttemptState.DECLINED and first.reason == "Nobody free in March"
     assert second.state is AttemptState.OFFERED and second.rank == 2
-    past = text(vendor1.get("/vendor/"))
+    past = page_text(vendor1.get("/vendor/"))
     assert "Declined" in past and "There is no offer or invitation waiting" in past
     # Answered: the page shows the answer, no more forms; a second answer is a conflict.
-    answered = text(vendor1.get(f"/vendor/offers/{first.id}"))
+    answered = page_text(vendor1.get(f"/vendor/offers/{first.id}"))
     assert "Nobody free in March" in answered and "Accept the offer" not in answered
     assert vendor1.post(f"/vendor/offers/{first.id}/accept",
                         data={"conflict": "no"}).status_code == 409
 
     # The next vendor is told, and accepts without conflict.
-    vendor2 = client_for(user_of(second))
-    notes = text(vendor2.get("/orders/notifications"))
+    vendor2 = demo_client_for(user_of(second))
+    notes = page_text(vendor2.get("/orders/notifications"))
     assert f"You are offered order {order.reference}" in notes
     assert 'href="/vendor/"' in notes
     response = vendor2.post(f"/vendor/offers/{second.id}/accept", data={"conflict": "no"})
@@ -159,80 +126,80 @@ def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
     order = db.session.get(Order, order.id)
     assert order is not None
     assert order.status is OrderStatus.ASSIGNED and order.vendor_id == second.vendor_id
-    inbox = text(vendor2.get("/vendor/"))
+    inbox = page_text(vendor2.get("/vendor/"))
     assert "1 order assigned to your company" in inbox and order.reference in inbox
     assert "Accepted" in inbox
-    assert "The order is assigned to your company." in text(
+    assert "The order is assigned to your company." in page_text(
         vendor2.get(f"/vendor/offers/{second.id}"))
     assert vendor2.get(f"/orders/{order.id}").status_code == 200
 
     # The buyer and staff see the timeline; only staff see quote prices (none here).
     for who in ("buyer1", "staff1"):
-        shown = text(client_for(world[who]).get(f"/orders/{order.id}"))
+        shown = page_text(demo_client_for(demo_world[who]).get(f"/orders/{order.id}"))
         assert "Assignment" in shown
         assert first.vendor.name in shown and second.vendor.name in shown
         assert "Declined" in shown and "Reason: Nobody free in March" in shown
         assert "Accepted" in shown and "Assigned to a vendor" in shown
         assert "declined the assignment." in shown  # the history sentence
-    buyer_notes = text(client_for(world["buyer1"]).get("/orders/notifications"))
+    buyer_notes = page_text(demo_client_for(demo_world["buyer1"]).get("/orders/notifications"))
     assert f"Your order {order.reference} “Balade participative” is assigned" in buyer_notes
 
 
 def test_a_declared_conflict_of_interest_counts_as_a_decline(
-        world: dict[str, User], client_for: Clients) -> None:
-    order = dispatched(world, 3, "L3-WS-HALF")
+        demo_world: dict[str, User], demo_client_for: Clients) -> None:
+    order = dispatched(demo_world, 3, "L3-WS-HALF")
     [first] = attempts_of(order)
-    response = client_for(user_of(first)).post(f"/vendor/offers/{first.id}/accept",
+    response = demo_client_for(user_of(first)).post(f"/vendor/offers/{first.id}/accept",
                                                data={"conflict": "yes"})
     assert response.status_code == 302
     first, second = attempts_of(order)
     assert first.state is AttemptState.DECLINED and first.conflict_of_interest is True
     assert second.state is AttemptState.OFFERED
-    shown = text(client_for(world["staff1"]).get(f"/orders/{order.id}"))
+    shown = page_text(demo_client_for(demo_world["staff1"]).get(f"/orders/{order.id}"))
     assert "Declined: conflict of interest" in shown
 
 
 def test_other_companies_and_other_roles_are_kept_out(
-        world: dict[str, User], client_for: Clients, app: Flask) -> None:
-    order = dispatched(world, 3, "L3-WS-HALF")
+        demo_world: dict[str, User], demo_client_for: Clients, app: Flask) -> None:
+    order = dispatched(demo_world, 3, "L3-WS-HALF")
     [first] = attempts_of(order)
-    stranger = client_for(other_vendor_user(first))
+    stranger = demo_client_for(other_vendor_user(first))
     assert stranger.get(f"/vendor/offers/{first.id}").status_code == 404
     assert stranger.get("/vendor/offers/999999").status_code == 404
     for action, data in (("accept", {"conflict": "no"}), ("decline", {"reason": "x"}),
                          ("quote", {"price": "100"})):
         assert stranger.post(f"/vendor/offers/{first.id}/{action}",
                              data=data).status_code == 404
-    assert order.reference not in text(stranger.get("/vendor/"))
+    assert order.reference not in page_text(stranger.get("/vendor/"))
     assert attempts_of(order)[0].state is AttemptState.OFFERED
 
     for who in ("buyer1", "staff1", "admin"):
-        client = client_for(world[who])
+        client = demo_client_for(demo_world[who])
         assert client.get("/vendor/").status_code == 403
         assert client.get(f"/vendor/offers/{first.id}").status_code == 403
-        assert "My offers" not in text(client.get("/"))
+        assert "My offers" not in page_text(client.get("/"))
     anonymous = app.test_client().get("/vendor/")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     # A vendor's order page shows no competitors' timeline.
-    owner = client_for(user_of(first))
+    owner = demo_client_for(user_of(first))
     owner.post(f"/vendor/offers/{first.id}/accept", data={"conflict": "no"})
-    assert "assignment-title" not in text(owner.get(f"/orders/{order.id}"))
+    assert "assignment-title" not in page_text(owner.get(f"/orders/{order.id}"))
 
 
 # --- Mini-competition ------------------------------------------------------------------------
 
 def test_a_mini_competition_sends_invitations_and_quotes_are_checked(
-        world: dict[str, User], client_for: Clients) -> None:
-    order = dispatched(world, 5, "L5-STREET", 1)
+        demo_world: dict[str, User], demo_client_for: Clients) -> None:
+    order = dispatched(demo_world, 5, "L5-STREET", 1)
     invitations = attempts_of(order)
     assert len(invitations) >= 2
     assert all(a.kind is AttemptKind.INVITATION and a.state is AttemptState.INVITED
                for a in invitations)
     first = invitations[0]
-    vendor = client_for(user_of(first))
-    inbox = text(vendor.get("/vendor/"))
+    vendor = demo_client_for(user_of(first))
+    inbox = page_text(vendor.get("/vendor/"))
     assert "Invitation to quote (mini-competition)" in inbox and deadline(first) in inbox
-    page = text(vendor.get(f"/vendor/offers/{first.id}"))
+    page = page_text(vendor.get(f"/vendor/offers/{first.id}"))
     assert "Send the quote" in page and "Decline the invitation" in page
     assert "Accept the offer" not in page
     assert format_eur(order.total_excl_vat_cents, "en") in page
@@ -241,7 +208,7 @@ def test_a_mini_competition_sends_invitations_and_quotes_are_checked(
         refused = vendor.post(f"/vendor/offers/{first.id}/quote",
                               data={"price": bad, "note": "n"})
         assert refused.status_code == 200, bad
-        assert 'id="price-error"' in text(refused), bad
+        assert 'id="price-error"' in page_text(refused), bad
     assert attempts_of(order)[0].state is AttemptState.INVITED
     # An invitation is not accepted.
     assert vendor.post(f"/vendor/offers/{first.id}/accept",
@@ -254,43 +221,44 @@ def test_a_mini_competition_sends_invitations_and_quotes_are_checked(
     first = attempts_of(order)[0]
     assert first.state is AttemptState.QUOTED and first.price_cents == price
     assert first.note == "Deux animateurs"
-    shown = text(vendor.get(f"/vendor/offers/{first.id}"))
+    shown = page_text(vendor.get(f"/vendor/offers/{first.id}"))
     assert "Quote sent" in shown and format_eur(price, "en") in shown
 
     # The others decline: the quote wins and staff see its price, the buyer does not.
     for other in attempts_of(order)[1:]:
-        assert client_for(user_of(other)).post(
+        assert demo_client_for(user_of(other)).post(
             f"/vendor/offers/{other.id}/decline",
             data={"reason": "Pas disponible"}).status_code == 302
     db.session.expire_all()
     order = db.session.get(Order, order.id)
     assert order is not None and order.status is OrderStatus.ASSIGNED
     assert attempts_of(order)[0].state is AttemptState.AWARDED
-    staff_page = text(client_for(world["staff1"]).get(f"/orders/{order.id}"))
+    staff_page = page_text(demo_client_for(demo_world["staff1"]).get(f"/orders/{order.id}"))
     assert f"Price excl. VAT: {format_eur(price, 'en')}" in staff_page
     assert "Quote selected" in staff_page
-    buyer_page = text(client_for(world["buyer1"]).get(f"/orders/{order.id}"))
+    buyer_page = page_text(demo_client_for(demo_world["buyer1"]).get(f"/orders/{order.id}"))
     assert "Quote selected" in buyer_page and "Price excl. VAT:" not in buyer_page
     assert "Invitation to quote (mini-competition)" in buyer_page
 
 
-def test_staff_redispatch_an_escalated_order(world: dict[str, User],
-                                            client_for: Clients) -> None:
-    order = dispatched(world, 5, "L5-STREET", 1)
+def test_staff_redispatch_an_escalated_order(demo_world: dict[str, User],
+                                            demo_client_for: Clients) -> None:
+    order = dispatched(demo_world, 5, "L5-STREET", 1)
     for attempt in attempts_of(order):
-        client_for(user_of(attempt)).post(f"/vendor/offers/{attempt.id}/decline",
+        demo_client_for(user_of(attempt)).post(f"/vendor/offers/{attempt.id}/decline",
                                           data={"reason": "Complet"})
     db.session.expire_all()
     assert db.session.get(Order, order.id).status is OrderStatus.ESCALATED  # type: ignore[union-attr]
-    staff = client_for(world["staff1"])
-    page = text(staff.get(f"/orders/{order.id}"))
+    staff = demo_client_for(demo_world["staff1"])
+    page = page_text(staff.get(f"/orders/{order.id}"))
     assert "Redispatch to the vendors" in page and "Cancel the order…" in page
-    assert "Redispatch to the vendors" not in text(
-        client_for(world["buyer1"]).get(f"/orders/{order.id}"))
-    assert client_for(world["buyer1"]).post(f"/orders/{order.id}/redispatch").status_code == 403
+    assert "Redispatch to the vendors" not in page_text(
+        demo_client_for(demo_world["buyer1"]).get(f"/orders/{order.id}"))
+    buyer = demo_client_for(demo_world["buyer1"])
+    assert buyer.post(f"/orders/{order.id}/redispatch").status_code == 403
     response = staff.post(f"/orders/{order.id}/redispatch")
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Order, order.id).status is OrderStatus.AWAITING_VENDOR  # type: ignore[union-attr]
-    assert "The assignment is offered to the lot" in text(staff.get(f"/orders/{order.id}"))
+    assert "The assignment is offered to the lot" in page_text(staff.get(f"/orders/{order.id}"))
     assert staff.post(f"/orders/{order.id}/redispatch").status_code == 409
