@@ -1,5 +1,6 @@
-"""Helpers of the fault tests: orders in flight, row locks held from outside the app, the
-worker child blocked on them, and the invariants every fault test ends with."""
+"""Helpers of the assignment integration tests: orders submitted and approved, row locks held
+from outside the app (a worker child then waits mid-step), and the invariants every fault
+test ends with."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ SHORT_LOCK = {"CELERY_TASK_SOFT_TIME_LIMIT": "8", "CELERY_TASK_TIME_LIMIT": "10"
               "OUTBOX_LOCK_SECONDS": "12"}
 
 
+STAFF_EMAIL = "fault-staff@example.org"
+
+
 def submitted_orders(app: Flask, count: int, item_code: str = "L3-WS-HALF"
                      ) -> tuple[list[int], int]:
     """``count`` submitted orders of one buyer (lot ceiling lifted), and a staff user's id."""
@@ -48,7 +52,7 @@ def submitted_orders(app: Flask, count: int, item_code: str = "L3-WS-HALF"
                                  ).scalars().first()
         buyer = User(email="fault-buyer@example.org", role=Role.BUYER, organisation=org,
                      password_hash=hash_password("irrelevant pass"))
-        staff = User(email="fault-staff@example.org", role=Role.STAFF,
+        staff = User(email=STAFF_EMAIL, role=Role.STAFF,
                      password_hash=hash_password("irrelevant pass"))
         db.session.add_all([buyer, staff])
         db.session.commit()

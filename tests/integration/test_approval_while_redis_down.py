@@ -7,17 +7,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.auth import services as auth
-from app.auth.models import Organisation, Role, User
-from app.auth.services import hash_password
-from app.catalogue import services as catalogue
+from app.auth.models import User
 from app.common import outbox
 from app.common.outbox import OutboxMessage
-from app.demo import seed_demo
 from app.extensions import db
-from app.orders import assignment, services
+from app.orders import assignment
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
 from tests.integration.conftest import AppFactory, ProcessFactory
-from tests.integration.faults import check_invariants, outbox_settled
+from tests.integration.faults import check_invariants, outbox_settled, submitted_orders
 from tests.processes import wait_until
 from tests.services import free_port, port_open
 
@@ -29,26 +26,12 @@ def test_an_approval_during_a_redis_outage_is_dispatched_once_redis_is_back(
     broker = f"redis://127.0.0.1:{port}/0"
     processes.worker("worker-outage", CELERY_BROKER_URL=broker)
     web = make_app(CELERY_BROKER_URL=broker)
+    (order_id,), staff_id = submitted_orders(web, 1)
     with web.app_context():
-        seed_demo()
-        org = db.session.execute(select(Organisation).order_by(Organisation.id)
-                                 ).scalars().first()
-        buyer = User(email="outage-buyer@example.org", role=Role.BUYER, organisation=org,
-                     password_hash=hash_password("irrelevant pass"))
-        staff = User(email="outage-staff@example.org", role=Role.STAFF,
-                     password_hash=hash_password("irrelevant pass"))
-        db.session.add_all([buyer, staff])
-        db.session.commit()
-        item = catalogue.get_current_item("L3-WS-HALF")
-        order = services.create_order(buyer, services.OrderInput(
-            lot_id=item.lot_id, title="Outage", objectives="Outage",
-            participation_level="inform", commune="uccle",
-            lines=[services.LineInput(item.id, 1)]))
-        db.session.flush()
-        services.submit(buyer, order.id)
+        staff = db.session.get(User, staff_id)
+        assert staff is not None
         _row, token = auth.create_api_token(staff)
         db.session.commit()
-        order_id = order.id
 
     redis_server.stop()
     wait_until(lambda: not port_open("127.0.0.1", port, timeout=0.2), 10, "redis-server down")

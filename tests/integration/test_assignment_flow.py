@@ -10,41 +10,29 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from app.auth import services as auth_services
-from app.auth.models import Organisation, Role, User
+from app.auth.models import Role, User
 from app.auth.services import hash_password
-from app.catalogue import services as catalogue
 from app.common import audit
 from app.common.time import utcnow
-from app.demo import seed_demo
 from app.extensions import db
-from app.orders import assignment, services
+from app.orders import assignment
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
 from tests.integration.conftest import SmtpSink, outbox_rows
-from tests.integration.faults import check_invariants, outbox_settled
+from tests.integration.faults import (
+    STAFF_EMAIL,
+    approve_each,
+    check_invariants,
+    outbox_settled,
+    submitted_orders,
+)
 from tests.processes import Process, wait_until
 
 
 def _approve(app: Flask, item_code: str = "L3-WS-HALF") -> int:
-    """Seed, then a buyer's order approved by staff: the commit queues the dispatch."""
-    with app.app_context():
-        seed_demo()
-        org = db.session.execute(select(Organisation).order_by(Organisation.id)
-                                 ).scalars().first()
-        buyer = User(email="flow-buyer@example.org", role=Role.BUYER, organisation=org,
-                     password_hash=hash_password("irrelevant pass"))
-        staff = User(email="flow-staff@example.org", role=Role.STAFF,
-                     password_hash=hash_password("irrelevant pass"))
-        db.session.add_all([buyer, staff])
-        db.session.commit()
-        item = catalogue.get_current_item(item_code)
-        order = services.create_order(buyer, services.OrderInput(
-            lot_id=item.lot_id, title="Flow", objectives="Flow", participation_level="consult",
-            commune="jette", lines=[services.LineInput(item.id, 1)]))
-        db.session.flush()
-        services.submit(buyer, order.id)
-        services.approve(staff, order.id)
-        db.session.commit()  # after commit: the dispatch message goes to the broker
-        return order.id
+    """A buyer's order approved by staff: the commit hands the dispatch to the broker."""
+    (order_id,), staff_id = submitted_orders(app, 1, item_code)
+    approve_each(app, [order_id], staff_id)
+    return order_id
 
 
 def _state(app: Flask, order_id: int) -> tuple[OrderStatus, list[tuple[int, AttemptState]]]:
@@ -169,7 +157,7 @@ def test_an_exhausted_cascade_escalates_and_a_redispatch_works(
 
     with app.app_context():
         staff = db.session.execute(select(User).where(
-            User.email == "flow-staff@example.org")).scalar_one()
+            User.email == STAFF_EMAIL)).scalar_one()
         _row, token = auth_services.create_api_token(staff)
         db.session.commit()
     response = app.test_client().post(f"/api/v1/orders/{order_id}/redispatch",

@@ -15,51 +15,28 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from app.auth.models import Organisation, Role, User
-from app.auth.services import hash_password
-from app.catalogue import services as catalogue
+from app.auth.models import User
 from app.common import audit, outbox
 from app.common.errors import Conflict
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
-from app.demo import seed_demo
 from app.extensions import db
-from app.orders import assignment, services
+from app.orders import assignment
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
-from tests.integration.faults import check_invariants
+from tests.integration.faults import approve_each, check_invariants, submitted_orders
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _dispatched_orders(app: Flask, count: int) -> list[int]:
     """``count`` approved orders, dispatched in-process: each has one open offer."""
+    ids, staff_id = submitted_orders(app, count)
+    approve_each(app, ids, staff_id)
     with app.app_context():
-        seed_demo()
-        org = db.session.execute(select(Organisation).order_by(Organisation.id)
-                                 ).scalars().first()
-        buyer = User(email="race-b@example.org", role=Role.BUYER, organisation=org,
-                     password_hash=hash_password("irrelevant pass"))
-        staff = User(email="race-s@example.org", role=Role.STAFF,
-                     password_hash=hash_password("irrelevant pass"))
-        db.session.add_all([buyer, staff])
-        db.session.commit()
-        item = catalogue.get_current_item("L3-WS-HALF")
-        catalogue.get_lot(item.lot_id).ceiling_cents = None
-        ids = []
-        for _ in range(count):
-            order = services.create_order(buyer, services.OrderInput(
-                lot_id=item.lot_id, title="Race", objectives="Race",
-                participation_level="inform", commune="evere",
-                lines=[services.LineInput(item.id, 1)]))
-            db.session.flush()
-            services.submit(buyer, order.id)
-            services.approve(staff, order.id)
-            ids.append(order.id)
-        db.session.commit()
         for message_id in db.session.execute(select(OutboxMessage.id).where(
                 OutboxMessage.kind == assignment.DISPATCH)).scalars().all():
             assert outbox.deliver(message_id) == "sent"
-        return ids
+    return ids
 
 
 def _offers(app: Flask, order_id: int) -> list[tuple[int, AttemptState]]:
