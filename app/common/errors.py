@@ -112,9 +112,11 @@ def _http_problem(exc: HTTPException, status: int) -> Response:
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
-    if status == 413:  # werkzeug's description is English and names no remedy
-        return problem(status, exc.name, _titles()[413][1])
-    return problem(status, exc.name, exc.description or "")
+    detail = exc.description or ""
+    if detail == type(exc).description and status in _titles():
+        # Werkzeug's own wording is English and names no remedy: ours, in the reader's language
+        detail = _titles()[status][1]
+    return problem(status, exc.name, detail)
 
 
 def _page(status: int, title: str, message: str) -> tuple[str, int]:

@@ -551,3 +551,14 @@ def test_vendors_take_the_same_number_of_queries_for_few_or_many(
     with count_queries() as many:
         assert len(client.get("/api/v1/vendors").get_json()) == 33
     assert len(few) == len(many), (few, many)
+
+
+@pytest.mark.parametrize(("method", "path", "status", "detail"), [
+    ("get", "/api/v1/no-such-thing", 404,
+     "Cette page n'existe pas ou ne vous est pas accessible."),
+    ("delete", "/api/v1/lots", 405, "Cette action n'est pas disponible ici."),
+])
+def test_http_errors_explain_themselves_in_the_readers_language(
+        client: FlaskClient, method: str, path: str, status: int, detail: str) -> None:
+    response = getattr(client, method)(path, headers={"Accept-Language": "fr"})
+    assert problem_of(response, status)["detail"] == detail
