@@ -202,13 +202,14 @@ def staff_recipients() -> list[User]:
 
 
 def require_staff(actor: User) -> None:
+    """Staff of the participation service (administrators included), else 403."""
     if not actor.is_staff:
-        raise Forbidden("staff only")
+        raise Forbidden(str(_l("Only staff of the participation service can do this.")))
 
 
 def require_admin(actor: User) -> None:
     if not actor.is_admin:
-        raise Forbidden("admin only")
+        raise Forbidden(str(_l("Only administrators can do this.")))
 
 
 def get_organisation(actor: User, organisation_id: int) -> Organisation:

@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
+from app.auth.services import require_admin
 from app.catalogue.models import (
     CatalogueItem,
     Framework,
@@ -26,7 +27,7 @@ from app.catalogue.models import (
     Unit,
 )
 from app.common import admin_log
-from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.text import search_words
 from app.common.time import BRUSSELS, utcnow
 from app.extensions import db
@@ -51,11 +52,6 @@ class Page(Generic[T]):
 def today() -> date:
     """The date in Brussels: prices change at local midnight."""
     return utcnow().astimezone(BRUSSELS).date()
-
-
-def require_admin(actor: User) -> None:
-    if not actor.is_admin:
-        raise Forbidden("admin only")
 
 
 # --- Reading the catalogue -----------------------------------------------------------------

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.auth.models import Role, User
-from app.auth.services import staff_recipients
+from app.auth.services import require_staff, staff_recipients
 from app.catalogue.models import AwardMethod, Lot, LotMembership, MembershipStatus
 from app.common import outbox
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -165,8 +165,7 @@ def _escalate(order: Order, why: str) -> None:
 
 def redispatch(actor: User, order_id: int) -> Order:
     """Staff start a new round for an escalated order (ranks may have changed meanwhile)."""
-    if not actor.is_staff:
-        raise Forbidden(str(_l("Only staff of the participation service can do this.")))
+    require_staff(actor)
     order = _lock_order(order_id)
     if order is None:
         raise NotFound()

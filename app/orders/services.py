@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import AdhesionStatus, Role, User
-from app.auth.services import staff_recipients
+from app.auth.services import require_staff, staff_recipients
 from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Framework, Lot
 from app.common.communes import CODES as COMMUNE_CODES
@@ -368,11 +368,6 @@ def _input_of(order: Order) -> OrderInput:
 
 # --- Staff decisions -------------------------------------------------------------------------
 
-def _require_staff(actor: User) -> None:
-    if not actor.is_staff:
-        raise Forbidden(str(_l("Only staff of the participation service can do this.")))
-
-
 def approve(actor: User, order_id: int) -> Order:
     """Record the approval; the order becomes ``approved`` once enough staff agree.
 
@@ -380,7 +375,7 @@ def approve(actor: User, order_id: int) -> Order:
     concurrent approvals cannot deadlock): adhesion, framework and lot active, ceilings,
     approver not the requester, four-eyes.
     """
-    _require_staff(actor)
+    require_staff(actor)
     order = _lock(actor, order_id)
     if order.status not in workflow.MOVES["approve"].sources:
         raise Conflict(str(_l("This order is %(status)s: this action is not possible now.",
@@ -436,7 +431,7 @@ def approve(actor: User, order_id: int) -> Order:
 
 
 def reject(actor: User, order_id: int, reason: str) -> Order:
-    _require_staff(actor)
+    require_staff(actor)
     order = _lock(actor, order_id)
     workflow.transition(order, "reject", actor, reason=reason)
     _notify_buyer(order, "order_rejected")
@@ -444,7 +439,7 @@ def reject(actor: User, order_id: int, reason: str) -> Order:
 
 
 def request_changes(actor: User, order_id: int, reason: str) -> Order:
-    _require_staff(actor)
+    require_staff(actor)
     order = _lock(actor, order_id)
     workflow.transition(order, "request_changes", actor, reason=reason)
     _notify_buyer(order, "order_changes_requested")
@@ -453,7 +448,7 @@ def request_changes(actor: User, order_id: int, reason: str) -> Order:
 
 def cancel(actor: User, order_id: int, reason: str) -> Order:
     """Staff cancel an approved or later order: its value no longer counts as committed."""
-    _require_staff(actor)
+    require_staff(actor)
     order = _lock(actor, order_id)
     workflow.transition(order, "cancel", actor, reason=reason)
     from app.orders import assignment

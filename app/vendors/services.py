@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
+from app.auth.services import require_admin
 from app.common import admin_log
-from app.common.errors import Forbidden, NotFound, ValidationFailed
+from app.common.errors import NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.extensions import db
 from app.vendors.models import Vendor
@@ -66,13 +67,8 @@ def _apply(vendor: Vendor, data: VendorData) -> None:
     vendor.active = data.active
 
 
-def _require_admin(actor: User) -> None:
-    if not actor.is_admin:
-        raise Forbidden("admin only")
-
-
 def create_vendor(actor: User, data: VendorData) -> Vendor:
-    _require_admin(actor)
+    require_admin(actor)
     errors = _errors(data, None)
     if errors:
         raise ValidationFailed(errors)
@@ -84,7 +80,7 @@ def create_vendor(actor: User, data: VendorData) -> Vendor:
 
 
 def update_vendor(actor: User, vendor_id: int, data: VendorData) -> Vendor:
-    _require_admin(actor)
+    require_admin(actor)
     vendor = db.session.get(Vendor, vendor_id)
     if vendor is None:
         raise NotFound()
@@ -98,7 +94,7 @@ def update_vendor(actor: User, vendor_id: int, data: VendorData) -> Vendor:
 
 
 def list_vendors(actor: User) -> list[Vendor]:
-    _require_admin(actor)
+    require_admin(actor)
     return list(db.session.execute(select(Vendor).order_by(Vendor.name)).scalars())
 
 
@@ -160,7 +156,7 @@ ADMIN_PAGE_SIZE = 25
 def vendors_page(actor: User, page: int = 1,
                  per_page: int = ADMIN_PAGE_SIZE) -> tuple[list[Vendor], int]:
     """One page of vendors by name, and the total: two queries."""
-    _require_admin(actor)
+    require_admin(actor)
     page = max(page, 1)
     total = db.session.execute(select(func.count(Vendor.id))).scalar_one()
     rows = db.session.execute(
@@ -171,7 +167,7 @@ def vendors_page(actor: User, page: int = 1,
 
 
 def get_vendor(actor: User, vendor_id: int) -> Vendor:
-    _require_admin(actor)
+    require_admin(actor)
     vendor = db.session.get(Vendor, vendor_id)
     if vendor is None:
         raise NotFound()

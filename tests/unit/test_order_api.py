@@ -238,3 +238,13 @@ def test_the_orders_api_is_in_the_openapi_document(client: FlaskClient) -> None:
     for path in ("/api/v1/orders", "/api/v1/orders/{order_id}",
                  "/api/v1/orders/{order_id}/request-changes", "/api/v1/orders/{order_id}/events"):
         assert path in paths
+
+
+def test_a_move_outside_the_callers_role_is_refused_in_their_language(
+        client: FlaskClient, tokens: dict[str, str]) -> None:
+    order = create(client, tokens["buyer_b"])  # buyer_b reads Dutch
+    response = client.post(f"/api/v1/orders/{order['id']}/approve",
+                           headers=bearer(tokens["buyer_b"]))
+    assert response.status_code == 403
+    assert response.get_json()["detail"] == \
+        "Alleen medewerkers van de participatiedienst kunnen dit doen."
