@@ -39,6 +39,7 @@ from app.vendors.models import Vendor
 
 log = logging.getLogger(__name__)
 DISPATCH = "order.dispatch"
+DISPATCH_FAILED = "dispatch failed"  # why, in the escalation's audit payload
 
 
 # --- Locks and small helpers -------------------------------------------------------------
@@ -158,9 +159,10 @@ def _offer_next(order: Order) -> str:
     return "escalated"
 
 
-def _escalate(order: Order, why: str) -> None:
+def _escalate(order: Order, why: str, kind: str = "order_escalated") -> None:
+    """Staff take the order over; ``kind`` is what they are told (notification, e-mail)."""
     workflow.transition(order, "escalate", None, payload={"why": why})
-    notify(staff_recipients(), "order_escalated", order, why=why)
+    notify(staff_recipients(), kind, order, why=why)
 
 
 def redispatch(actor: User, order_id: int) -> Order:
@@ -371,11 +373,12 @@ def expire_overdue_now() -> int:
 
 
 def _dispatch_failed(payload: dict[str, Any]) -> None:
-    """The dispatch step failed for good (bounded retries): staff take the order over."""
-    order = db.session.get(Order, int(payload["order_id"]))
-    if order is not None:
-        notify(staff_recipients(), "order_escalated", order,
-               why="dispatch failed repeatedly")
+    """The dispatch step failed for good (``OUTBOX_MAX_ATTEMPTS``): the order is escalated,
+    so staff are told and may redispatch or cancel it, instead of it waiting as approved
+    with nothing left to move it on."""
+    order = _lock_order(int(payload["order_id"]))
+    if order is not None and order.status is OrderStatus.APPROVED:
+        _escalate(order, DISPATCH_FAILED, "order_dispatch_failed")
 
 
 outbox.FAILURE_HANDLERS[DISPATCH] = _dispatch_failed

@@ -109,7 +109,7 @@ def event_phrases() -> dict[str, Any]:
         "dispatch": _l("The assignment was offered to the lot's vendors."),
         "redispatch": _l("%(who)s offered the assignment to the vendors again."),
         "assign": _l("The order was assigned to a vendor."),
-        "escalate": _l("No vendor took the assignment: the participation service follows up."),
+        "escalate": _l("No vendor could be assigned: the participation service follows up."),
         "vendor_asked": _l("A vendor was asked to take the assignment."),
         "vendor_declined": _l("%(who)s declined the assignment."),
         "vendor_quoted": _l("%(who)s sent a quote."),
@@ -137,6 +137,8 @@ def notification_phrases() -> dict[str, Any]:
                               "the order was cancelled."),
         "order_escalated": _l("No vendor took order %(reference)s “%(title)s”: it needs a "
                               "follow-up."),
+        "order_dispatch_failed": _l("Order %(reference)s “%(title)s” could not be sent to the "
+                                    "vendors: it needs a follow-up."),
         "quote_not_awarded": _l("Your quote for order %(reference)s “%(title)s” was not "
                                 "selected."),
         "order_assigned_vendor": _l("Order %(reference)s “%(title)s” is assigned to your "

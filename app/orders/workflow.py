@@ -42,7 +42,8 @@ MOVES: dict[str, Move] = {
                    (Role.STAFF, Role.ADMIN), needs_reason=True),
     "dispatch": Move((S.APPROVED,), S.AWAITING_VENDOR, (SYSTEM, Role.STAFF, Role.ADMIN)),
     "assign": Move((S.AWAITING_VENDOR,), S.ASSIGNED, (SYSTEM, Role.VENDOR)),
-    "escalate": Move((S.AWAITING_VENDOR,), S.ESCALATED, (SYSTEM,)),
+    # From approved too: a dispatch step that failed for good hands the order to staff.
+    "escalate": Move((S.APPROVED, S.AWAITING_VENDOR), S.ESCALATED, (SYSTEM,)),
     "redispatch": Move((S.ESCALATED,), S.AWAITING_VENDOR, (Role.STAFF, Role.ADMIN)),
     "deliver": Move((S.ASSIGNED,), S.DELIVERED, (Role.VENDOR,)),
     "confirm_receipt": Move((S.DELIVERED,), S.COMPLETED, (Role.BUYER,)),

@@ -25,6 +25,7 @@ from app.orders.models import (
     AttemptState,
     Notification,
     Order,
+    OrderEvent,
     OrderStatus,
     VendorAttempt,
 )
@@ -227,6 +228,39 @@ def test_an_exhausted_cascade_escalates_and_staff_can_redispatch(people: dict[st
     db.session.commit()
     assert order.status is S.AWAITING_VENDOR and order.dispatch_round == 2
     assert open_attempt(order).rank == 1
+
+
+def test_a_dispatch_failing_for_good_escalates_the_order_for_staff(
+        app: Flask, people: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 3
+    order = approved(people)
+    (message,) = dispatch_messages(order)
+
+    def broken(order_id: int) -> str:
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(assignment, "dispatch", broken)
+    for attempt in range(1, 4):
+        assert outbox.deliver(message.id) == "failed"
+        db.session.refresh(order)
+        # Retried (by the sweeper) while attempts remain: the order waits, approved.
+        assert order.status is (S.APPROVED if attempt < 3 else S.ESCALATED)
+    db.session.refresh(message)
+    assert message.failed_at is not None and "database hiccup" in message.last_error
+    event = db.session.execute(select(OrderEvent).where(
+        OrderEvent.order_id == order.id, OrderEvent.action == "escalate")).scalar_one()
+    assert event.from_state == "approved" and event.payload == {"why": "dispatch failed"}
+    emails = [m for m in db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.kind == "email")).scalars()
+        if m.payload["template"] == "order_dispatch_failed"]
+    assert {m.payload["to"] for m in emails} >= {people["staff"].email, people["staff2"].email}
+    assert "n'a pas pu être transmise aux adjudicataires" in emails[0].payload["body"]  # fr
+
+    monkeypatch.undo()  # repaired: staff redispatch and the first rank is asked
+    assignment.redispatch(people["staff"], order.id)
+    db.session.commit()
+    assert order.status is S.AWAITING_VENDOR and open_attempt(order).rank == 1
+    assert audit.verify()[1] is None
 
 
 def test_cancelling_withdraws_the_open_offer_and_releases_the_ceiling(people: dict[str, User]
