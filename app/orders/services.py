@@ -26,7 +26,7 @@ from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.common.money import vat_cents
 from app.extensions import db
-from app.orders import workflow
+from app.orders import lots, workflow
 from app.orders.models import (
     COMMITTED_STATUSES,
     Notification,
@@ -218,6 +218,9 @@ def _validate(data: OrderInput, on: date) -> tuple[dict[str, list[str]], Lot | N
     lot = db.session.get(Lot, data.lot_id) if isinstance(data.lot_id, int) else None
     if lot is None:
         errors["lot_id"] = [str(_l("Choose a lot of the framework."))]
+    elif lots.orderable_lot(lot.id, on) is None:
+        errors["lot_id"] = [str(_l("This lot cannot be ordered from: its framework agreement "
+                                   "is not active."))]
     for name, limit in TEXT_LIMITS.items():
         value = getattr(data, name)
         if not isinstance(value, str):
