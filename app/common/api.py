@@ -135,6 +135,7 @@ def docs() -> ResponseReturnValue:
 def register_api(app: Flask) -> None:
     from app.auth.api import blp as auth_api_blp
     from app.catalogue.api import blp as catalogue_api_blp
+    from app.common.api_auth import register_api_guard
     from app.extensions import csrf
     from app.orders.api import blp as orders_api_blp
     from app.vendors.api import blp as vendors_api_blp
@@ -145,4 +146,5 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only, never cookies: no CSRF exposure
     app.register_blueprint(docs_bp)
+    register_api_guard(app)
     app.extensions["procure_api"] = api

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from app import create_app
 from config import load_config
 from tests.unit.conftest import IsolatedClient
+from tests.unit.test_order_api import tokens  # noqa: F401
 
 # --- REDIS_URL's database number and the proxies in front -------------------------------------
 
@@ -62,3 +64,84 @@ def test_without_a_configured_proxy_x_forwarded_for_is_ignored(tmp_path: Path) -
     app = _limited_app(tmp_path, 0)
     assert _login_statuses(app, "198.51.100.1")[-1] == 429
     assert _login_statuses(app, "198.51.100.2")[0] == 429
+
+
+# --- One authentication guard, before any body is read --------------------------------------
+
+# Everything else under /api/ needs a bearer token (DESIGN §6 "who").
+PUBLIC_ENDPOINTS = {"api-docs.openapi_json", "api_docs_ui.docs", "catalogue_api.list_lots",
+                    "catalogue_api.list_items", "catalogue_api.get_item",
+                    "vendors_api.list_vendors", "communes_api.list_communes"}
+
+
+def _api_routes(app: Flask) -> list[tuple[str, str, str]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int(max=2147483647):{name}>", "1")
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, url))
+    return routes
+
+
+def test_the_routes_needing_a_token_are_all_found(app: Flask) -> None:
+    private = [r for r in _api_routes(app) if r[0] not in PUBLIC_ENDPOINTS]
+    assert len(private) >= 17
+    assert {"orders_api.create_order", "auth_api.me", "orders_api.quote_offer"} <= {
+        endpoint for endpoint, _m, _u in private}
+
+
+@pytest.mark.parametrize("send", ["nothing", "empty_object", "not_json", "bad_token",
+                                  "multipart"])
+def test_every_private_route_answers_401_to_an_anonymous_caller_whatever_the_body(
+        app: Flask, send: str) -> None:
+    client = app.test_client()
+    for endpoint, method, url in _api_routes(app):
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
+        kwargs: dict[str, object] = {}
+        if send == "empty_object":
+            kwargs["json"] = {}
+        elif send == "not_json":
+            kwargs.update(data="{not json", content_type="application/json")
+        elif send == "bad_token":
+            kwargs.update(json={}, headers={"Authorization": "Bearer not-a-token"})
+        elif send == "multipart":
+            kwargs.update(data={"price_cents": "x"}, content_type="multipart/form-data")
+        response = client.open(url, method=method, **kwargs)  # type: ignore[arg-type]
+        assert response.status_code == 401, (endpoint, method, response.get_json())
+        assert response.headers["WWW-Authenticate"] == "Bearer", endpoint
+        assert response.mimetype == "application/problem+json", endpoint
+        assert "no-store" in response.headers["Cache-Control"], endpoint
+        assert "errors" not in response.get_json(), endpoint
+
+
+def test_the_document_asks_for_a_token_exactly_where_the_guard_does(app: Flask) -> None:
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    documented = set()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method in {"get", "post", "patch", "put", "delete"} and operation.get("security"):
+                documented.add((method.upper(), path))
+    guarded = set()
+    for endpoint, method, url in _api_routes(app):
+        if endpoint not in PUBLIC_ENDPOINTS and endpoint.split(".")[0] not in (
+                "api-docs", "api_docs_ui"):
+            guarded.add((method, url))
+    as_paths = {(m, p.replace("{order_id}", "1").replace("{attempt_id}", "1"))
+                for m, p in documented}
+    assert as_paths == guarded
+
+
+def test_answers_to_a_token_holder_are_not_cached_but_public_lists_may_be(
+        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {tokens['buyer_a']}"})
+    assert me.status_code == 200 and me.headers["Cache-Control"] == "no-store"
+    missing = client.get("/api/v1/orders/999999",
+                         headers={"Authorization": f"Bearer {tokens['buyer_a']}"})
+    assert missing.status_code == 404 and "no-store" in missing.headers["Cache-Control"]
+    lots = client.get("/api/v1/lots")
+    assert lots.status_code == 200 and "no-store" not in lots.headers.get("Cache-Control", "")
