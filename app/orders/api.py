@@ -26,6 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
+from app.common.communes import commune_names
+from app.common.communes_api import CommuneField, CommuneNamesSchema
 from app.common.downloads import private_attachment
 from app.common.errors import ValidationFailed, field_errors
 from app.common.time import utcnow
@@ -120,9 +122,7 @@ class OrderInSchema(_Strict):
     objectives = _text(5000, required=True)
     participation_level = _choice(LEVELS, _l("Choose a level of citizen involvement."),
                                   required=True)
-    commune = _text(40, required=True,
-                    metadata={"description": "Code of one of the 19 communes, or `region` "
-                                             "for the whole Region."})
+    commune = CommuneField(required=True)
     description = _text(5000, load_default="")
     target_audiences = _text(2000, load_default="")
     planned_start = _date()
@@ -159,7 +159,9 @@ class OrderOutSchema(ma.Schema):
     objectives = fields.String(required=True)
     participation_level = fields.String(required=True)
     target_audiences = fields.String(required=True)
-    commune = fields.String(required=True)
+    commune = fields.String(required=True, metadata={"description": "The commune's code "
+                                                     "(`GET /api/v1/communes`)."})
+    commune_names = fields.Nested(CommuneNamesSchema, required=True)
     planned_start = fields.Date(required=True, allow_none=True)
     planned_end = fields.Date(required=True, allow_none=True)
     inclusion_measures = fields.String(required=True)
@@ -221,6 +223,7 @@ def order_data(order: Order) -> dict[str, Any]:
         "objectives": order.objectives,
         "participation_level": order.participation_level.value,
         "target_audiences": order.target_audiences, "commune": order.commune,
+        "commune_names": commune_names(order.commune),
         "planned_start": order.planned_start, "planned_end": order.planned_end,
         "inclusion_measures": order.inclusion_measures,
         "public_consent": order.public_consent,

@@ -145,3 +145,86 @@ def test_answers_to_a_token_holder_are_not_cached_but_public_lists_may_be(
     assert missing.status_code == 404 and "no-store" in missing.headers["Cache-Control"]
     lots = client.get("/api/v1/lots")
     assert lots.status_code == 200 and "no-store" not in lots.headers.get("Cache-Control", "")
+
+
+# --- Communes: NIS code, code or name in; code and names out --------------------------------
+
+NIS = {
+    "anderlecht": ("21001", "Anderlecht", "Anderlecht"),
+    "auderghem": ("21002", "Auderghem", "Oudergem"),
+    "berchem-sainte-agathe": ("21003", "Berchem-Sainte-Agathe", "Sint-Agatha-Berchem"),
+    "bruxelles": ("21004", "Bruxelles", "Brussel"),
+    "etterbeek": ("21005", "Etterbeek", "Etterbeek"),
+    "evere": ("21006", "Evere", "Evere"),
+    "forest": ("21007", "Forest", "Vorst"),
+    "ganshoren": ("21008", "Ganshoren", "Ganshoren"),
+    "ixelles": ("21009", "Ixelles", "Elsene"),
+    "jette": ("21010", "Jette", "Jette"),
+    "koekelberg": ("21011", "Koekelberg", "Koekelberg"),
+    "molenbeek-saint-jean": ("21012", "Molenbeek-Saint-Jean", "Sint-Jans-Molenbeek"),
+    "saint-gilles": ("21013", "Saint-Gilles", "Sint-Gillis"),
+    "saint-josse-ten-noode": ("21014", "Saint-Josse-ten-Noode", "Sint-Joost-ten-Node"),
+    "schaerbeek": ("21015", "Schaerbeek", "Schaarbeek"),
+    "uccle": ("21016", "Uccle", "Ukkel"),
+    "watermael-boitsfort": ("21017", "Watermael-Boitsfort", "Watermaal-Bosvoorde"),
+    "woluwe-saint-lambert": ("21018", "Woluwe-Saint-Lambert", "Sint-Lambrechts-Woluwe"),
+    "woluwe-saint-pierre": ("21019", "Woluwe-Saint-Pierre", "Sint-Pieters-Woluwe"),
+}
+
+
+def test_the_communes_list_is_public_with_the_right_nis_codes_and_names(
+        client: FlaskClient) -> None:
+    response = client.get("/api/v1/communes")
+    assert response.status_code == 200
+    entries = {e["code"]: e for e in response.get_json()}
+    assert len(entries) == 20
+    for code, (nis, fr, nl) in NIS.items():
+        assert (entries[code]["nis_code"], entries[code]["name_fr"],
+                entries[code]["name_nl"]) == (nis, fr, nl)
+    assert entries["region"]["nis_code"] == "04000"
+    assert "/api/v1/communes" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+@pytest.mark.parametrize(("sent", "code"), [
+    ("ixelles", "ixelles"), ("Ixelles", "ixelles"), ("Elsene", "ixelles"),
+    ("ELSENE", "ixelles"), ("21009", "ixelles"), (21009, "ixelles"),
+    ("Saint-Josse-ten-Noode", "saint-josse-ten-noode"),
+    ("sint joost ten node", "saint-josse-ten-noode"), ("Bruxelles", "bruxelles"),
+    ("Brussel", "bruxelles"), ("Schaerbeek", "schaerbeek"), (" Schaarbeek ", "schaerbeek"),
+    ("Molenbeek-Saint-Jean", "molenbeek-saint-jean"), ("region", "region"),
+    ("04000", "region"), ("Région", "region"), ("Heel het Gewest", "region"),
+    ("Sint-Agatha-Berchem", "berchem-sainte-agathe"), ("WOLUWE-SAINT-PIERRE",
+                                                       "woluwe-saint-pierre"),
+])
+def test_an_order_accepts_the_nis_code_the_code_or_either_name(
+        client: FlaskClient, tokens: dict[str, str], sent: object,  # noqa: F811
+        code: str) -> None:
+    from tests.unit.test_order_api import bearer, body
+
+    response = client.post("/api/v1/orders", json=body(commune=sent),
+                           headers=bearer(tokens["buyer_a"]))
+    assert response.status_code == 201, response.get_json()
+    order = response.get_json()
+    assert order["commune"] == code
+    names = NIS.get(code, ("04000", "Toute la Région", "Heel het Gewest"))
+    assert order["commune_names"] == {"fr": names[1], "nl": names[2]}
+
+
+def test_accents_do_not_matter_either(client: FlaskClient,
+                                      tokens: dict[str, str]) -> None:  # noqa: F811
+    from app.common.communes import resolve_commune
+
+    assert resolve_commune("Région") == resolve_commune("region") == "region"
+    assert resolve_commune("Saint-Gillès") == "saint-gilles"
+    assert resolve_commune("woluwe saint lambert") == "woluwe-saint-lambert"
+
+
+@pytest.mark.parametrize("sent", ["lille", "21099", "2100", "", "Brux", 1, True, None])
+def test_an_unknown_commune_is_refused_with_its_field(
+        client: FlaskClient, tokens: dict[str, str], sent: object) -> None:  # noqa: F811
+    from tests.unit.test_order_api import bearer, body
+
+    response = client.post("/api/v1/orders", json=body(commune=sent),
+                           headers=bearer(tokens["buyer_a"]))
+    assert response.status_code == 422
+    assert "commune" in response.get_json()["errors"]
