@@ -139,6 +139,7 @@ def register_api(app: Flask) -> None:
     from app.common.communes_api import blp as communes_api_blp
     from app.extensions import csrf
     from app.orders.api import blp as orders_api_blp
+    from app.orders.api_edit import edit_order  # noqa: F401  (its route, on orders_api_blp)
     from app.vendors.api import blp as vendors_api_blp
 
     _configure(app)
