@@ -106,3 +106,19 @@ def test_reference_of_a_saved_order_made_at_new_year_in_brussels(
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Order, order.id).reference.startswith("PP-2031-")  # type: ignore[union-attr]
+
+
+def test_overlapping_price_versions_do_not_turn_lookups_into_500s(
+        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+    from app.catalogue.models import CatalogueItem
+
+    current = catalogue.get_current_item("L1-DAY")
+    db.session.add(CatalogueItem(
+        lot_id=current.lot_id, code="L1-DAY", unit=current.unit, unit_price_cents=1,
+        vat_rate_bp=current.vat_rate_bp, valid_from=current.valid_from + timedelta(days=1),
+        **{name: getattr(current, name) for name in catalogue.TEXT_FIELDS}))
+    db.session.commit()
+    assert catalogue.get_current_item("L1-DAY").unit_price_cents == 1  # the latest start
+    assert catalogue.price_on("L1-DAY", catalogue.today()).unit_price_cents == 1
+    assert client.get("/catalogue/items/L1-DAY").status_code == 200
+    assert client.get("/api/v1/catalogue/items?q=L1-DAY").status_code == 200
