@@ -17,6 +17,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(load_config(config_name, **overrides))
     app.instance_path = app.config["INSTANCE_DIR"]
+    if int(app.config.get("PROXY_FIX_X_FOR") or 0) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the addresses appended by our own proxies are believed (rate limits per address).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

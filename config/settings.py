@@ -85,6 +85,9 @@ class BaseConfig:
     # read (MAX_CONTENT_LENGTH, derived in load_config unless set).
     QUOTE_PDF_MAX_BYTES = 5 * 1024 * 1024
     HSTS = False
+    # How many reverse proxies in front append to X-Forwarded-For (werkzeug's ProxyFix); 0
+    # trusts none, so a client cannot pick the address its rate limits are counted under.
+    PROXY_FIX_X_FOR = 0
     LOG_LEVEL = "INFO"
 
 
@@ -134,6 +137,16 @@ def redis_db_url(url: str, db: int) -> str:
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
+def redis_db_number(url: str) -> int:
+    """The database number in a Redis URL's path (``redis://h:6379/4`` → 4), 0 if none."""
+    path = urlsplit(url).path.strip("/")
+    if not path:
+        return 0
+    if not path.isdigit():
+        raise ConfigError(f"REDIS_URL must end with a database number, not /{path}")
+    return int(path)
+
+
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -147,7 +160,7 @@ _ENV_STRINGS = (
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",
              "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT", "QUOTE_PDF_MAX_BYTES",
-             "MAX_CONTENT_LENGTH")
+             "MAX_CONTENT_LENGTH", "PROXY_FIX_X_FOR")
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "HSTS")
 
 
@@ -203,9 +216,12 @@ def load_config(name: str | None = None, env: Mapping[str, str] | None = None,
         cfg["SECRET_KEY"] = _development_secret(instance)
     if cfg.get("REDIS_URL"):
         cfg.setdefault("CELERY_BROKER_URL", None)
-        cfg["CELERY_BROKER_URL"] = cfg["CELERY_BROKER_URL"] or redis_db_url(cfg["REDIS_URL"], 0)
+        # The broker on REDIS_URL's own database (0 if it names none), the limiter on the next.
+        number = redis_db_number(cfg["REDIS_URL"])
+        cfg["CELERY_BROKER_URL"] = (cfg["CELERY_BROKER_URL"]
+                                    or redis_db_url(cfg["REDIS_URL"], number))
         if cfg["RATELIMIT_STORAGE_URI"] == "memory://":
-            cfg["RATELIMIT_STORAGE_URI"] = redis_db_url(cfg["REDIS_URL"], 1)
+            cfg["RATELIMIT_STORAGE_URI"] = redis_db_url(cfg["REDIS_URL"], number + 1)
     if not cfg.get("CELERY_BROKER_URL"):
         # The embedded default: a broker in a SQLite file, no server needed.
         cfg["CELERY_BROKER_URL"] = f"sqla+sqlite:///{instance / 'broker.db'}"

@@ -40,7 +40,10 @@ is a no-op. A row that changes both the texts and the price counts as updated an
 Export
 ------
 The framework's items priced today (or, for an item whose first price is still to come, that
-price), one row per code, in lot and code order, in the canonical column order above.
+price), one row per code, in lot and code order, in the canonical column order above. A
+text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return) is written after a single quote (``'=...``), which the import
+removes again (app.common.csv_safe).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from app.auth.models import User
 from app.catalogue import services
 from app.catalogue.amounts import parse_amount, parse_percent, plain_amount, plain_percent
 from app.catalogue.models import CatalogueItem, Framework, Lot
+from app.common.csv_safe import read_cell, safe_row
 from app.common.errors import DomainError, ValidationFailed
 from app.extensions import db
 
@@ -125,7 +129,9 @@ class _FileProblem(Exception):
 
 def _records(text: str) -> list[list[str]]:
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        # Cells the exporter protected against formula injection ('=...) read back as written.
+        return [[read_cell(cell) for cell in record]
+                for record in csv.reader(io.StringIO(text, newline=""), strict=True)]
     except csv.Error as exc:
         raise _FileProblem(str(_l("The file is not valid CSV: %(detail)s",
                                   detail=str(exc)))) from exc
@@ -352,9 +358,9 @@ def export_catalogue(framework: Framework, on: date | None = None) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for item in current_items(framework, on):
-        writer.writerow([
+        writer.writerow(safe_row([
             lot_numbers[item.lot_id], item.code,
             *(getattr(item, name) for name in TEXT_COLUMNS),
             item.unit.value, plain_amount(item.unit_price_cents),
-            plain_percent(item.vat_rate_bp), item.valid_from.isoformat()])
+            plain_percent(item.vat_rate_bp), item.valid_from.isoformat()]))
     return out.getvalue()

@@ -127,9 +127,11 @@ def search_items(filters: ItemFilters, page: int = 1, per_page: int = 20,
 
 
 def get_current_item(code: str, on: date | None = None) -> CatalogueItem:
+    # Should versions ever overlap, the one that started last applies (never a 500).
     item = db.session.execute(
         select(CatalogueItem).where(CatalogueItem.code == code, valid_on(on or today()))
         .options(selectinload(CatalogueItem.lot))
+        .order_by(CatalogueItem.valid_from.desc(), CatalogueItem.id.desc()).limit(1)
     ).scalar_one_or_none()
     if item is None:
         raise NotFound()
@@ -148,6 +150,7 @@ def price_on(code: str, day: date) -> CatalogueItem:
     """The version of ``code`` that applied on ``day``: an old order resolves its old price."""
     item = db.session.execute(
         select(CatalogueItem).where(CatalogueItem.code == code, valid_on(day))
+        .order_by(CatalogueItem.valid_from.desc(), CatalogueItem.id.desc()).limit(1)
     ).scalar_one_or_none()
     if item is None:
         raise NotFound()
@@ -314,6 +317,22 @@ def update_item_texts(actor: User, code: str, texts: dict[str, str], unit: str) 
         admin_log.record(actor, version, "update", before)
 
 
+def _locked_versions(code: str) -> list[CatalogueItem]:
+    """Every version of ``code``, oldest first, read after locking them (``FOR UPDATE``).
+
+    Concurrent revisions of one item queue here: the second reads the versions again once the
+    first has committed, including the one it added (a fresh statement sees it; the locking
+    statement itself would not), so two revisions never produce overlapping prices.
+    SQLite has one writer at a time and ignores the lock.
+    """
+    db.session.execute(select(CatalogueItem.id).where(CatalogueItem.code == code)
+                       .order_by(CatalogueItem.id).with_for_update())
+    return list(db.session.execute(
+        select(CatalogueItem).where(CatalogueItem.code == code)
+        .order_by(CatalogueItem.valid_from).execution_options(populate_existing=True)
+    ).scalars())
+
+
 def revise_price(actor: User, code: str, unit_price_cents: int, vat_rate_bp: int,
                  valid_from: date) -> CatalogueItem:
     """Add a price from ``valid_from`` on; the previous price ends the day before.
@@ -322,7 +341,7 @@ def revise_price(actor: User, code: str, unit_price_cents: int, vat_rate_bp: int
     latest price's start.
     """
     require_admin(actor)
-    versions = price_history(code)
+    versions = _locked_versions(code)
     if not versions:
         raise NotFound()
     latest = versions[-1]

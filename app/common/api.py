@@ -135,14 +135,19 @@ def docs() -> ResponseReturnValue:
 def register_api(app: Flask) -> None:
     from app.auth.api import blp as auth_api_blp
     from app.catalogue.api import blp as catalogue_api_blp
+    from app.common.api_auth import register_api_guard
+    from app.common.communes_api import blp as communes_api_blp
     from app.extensions import csrf
     from app.orders.api import blp as orders_api_blp
+    from app.orders.api_edit import edit_order  # noqa: F401  (its route, on orders_api_blp)
     from app.vendors.api import blp as vendors_api_blp
 
     _configure(app)
     api = ProcureApi(app)
-    for blueprint in (catalogue_api_blp, vendors_api_blp, auth_api_blp, orders_api_blp):
+    for blueprint in (catalogue_api_blp, vendors_api_blp, communes_api_blp, auth_api_blp,
+                      orders_api_blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only, never cookies: no CSRF exposure
     app.register_blueprint(docs_bp)
+    register_api_guard(app)
     app.extensions["procure_api"] = api

@@ -26,8 +26,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
+from app.common.communes import commune_names
+from app.common.communes_api import CommuneField, CommuneNamesSchema
 from app.common.downloads import private_attachment
-from app.common.errors import ValidationFailed, field_errors, problem
+from app.common.errors import ValidationFailed, field_errors
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders import assignment, quote_documents, services, workflow
@@ -120,9 +122,7 @@ class OrderInSchema(_Strict):
     objectives = _text(5000, required=True)
     participation_level = _choice(LEVELS, _l("Choose a level of citizen involvement."),
                                   required=True)
-    commune = _text(40, required=True,
-                    metadata={"description": "Code of one of the 19 communes, or `region` "
-                                             "for the whole Region."})
+    commune = CommuneField(required=True)
     description = _text(5000, load_default="")
     target_audiences = _text(2000, load_default="")
     planned_start = _date()
@@ -159,7 +159,9 @@ class OrderOutSchema(ma.Schema):
     objectives = fields.String(required=True)
     participation_level = fields.String(required=True)
     target_audiences = fields.String(required=True)
-    commune = fields.String(required=True)
+    commune = fields.String(required=True, metadata={"description": "The commune's code "
+                                                     "(`GET /api/v1/communes`)."})
+    commune_names = fields.Nested(CommuneNamesSchema, required=True)
     planned_start = fields.Date(required=True, allow_none=True)
     planned_end = fields.Date(required=True, allow_none=True)
     inclusion_measures = fields.String(required=True)
@@ -213,12 +215,6 @@ class EventSchema(ma.Schema):
 
 # --- Helpers -----------------------------------------------------------------------------
 
-def _unauthorized() -> ResponseReturnValue:
-    response = problem(401, "Unauthorized", "Send Authorization: Bearer <token>.")
-    response.headers["WWW-Authenticate"] = "Bearer"
-    return response
-
-
 def order_data(order: Order) -> dict[str, Any]:
     return {
         "id": order.id, "reference": order.reference, "status": order.status.value,
@@ -227,6 +223,7 @@ def order_data(order: Order) -> dict[str, Any]:
         "objectives": order.objectives,
         "participation_level": order.participation_level.value,
         "target_audiences": order.target_audiences, "commune": order.commune,
+        "commune_names": commune_names(order.commune),
         "planned_start": order.planned_start, "planned_end": order.planned_end,
         "inclusion_measures": order.inclusion_measures,
         "public_consent": order.public_consent,
@@ -277,8 +274,6 @@ def _fingerprint(raw: Any) -> str:
     "description": "Retry safely: the same key and body give the same order."}])
 def create_order(body: dict[str, Any]) -> ResponseReturnValue:
     """Create a draft order for the caller's organisation (buyers)."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     key = request.headers.get("Idempotency-Key", "").strip()
     fingerprint = _fingerprint(request.get_json(silent=True))
     if key:
@@ -330,8 +325,6 @@ def list_orders(page: int, per_page: int, status: str | None = None,
                 lot: int | None = None) -> ResponseReturnValue:
     """The orders the caller may see: their organisation's (buyers), the ones assigned to
     their company (vendors), or all (staff)."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     result = services.list_orders(current_user, services.OrderFilters(
         status=status, lot_id=lot, sort="newest"), page=page, per_page=per_page)
     db.session.commit()
@@ -349,8 +342,6 @@ _ID = f"<int(max={INT32_MAX}):order_id>"
 @blp.doc(security=_BEARER)
 def get_order(order_id: int) -> ResponseReturnValue:
     """One order, if the caller may see it."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     order = services.get_order(current_user, order_id)
     db.session.commit()
     return order_data(order)
@@ -363,8 +354,6 @@ def get_order(order_id: int) -> ResponseReturnValue:
 @blp.doc(security=_BEARER)
 def order_events(order_id: int) -> ResponseReturnValue:
     """The order's audit trail, oldest first, with each event's chain hash."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     events: list[OrderEvent] = services.order_events(current_user, order_id)
     db.session.commit()
     return [{"id": e.id, "seq": e.seq, "at": e.at, "actor_id": e.actor_id, "action": e.action,
@@ -375,8 +364,6 @@ def order_events(order_id: int) -> ResponseReturnValue:
 def _move(name: str, path: str, summary: str, with_reason: bool) -> None:
     """One POST route per state move; each calls the service of the same name."""
     def act(order_id: int, reason: str | None) -> ResponseReturnValue:
-        if not current_user.is_authenticated:
-            return _unauthorized()
         call = getattr(services, name)
         order = call(current_user, order_id) if reason is None else call(
             current_user, order_id, reason)
@@ -515,8 +502,6 @@ def _offer_responses(view: Any) -> Any:
 @_offer_responses
 def list_offers() -> ResponseReturnValue:
     """The caller's company's offers and invitations, newest first (vendor users)."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     attempts = assignment.vendor_attempts(current_user)
     documents = quote_documents.documents_for([a.id for a in attempts])
     db.session.commit()
@@ -529,8 +514,6 @@ def list_offers() -> ResponseReturnValue:
 @_offer_responses
 def accept_offer(body: dict[str, Any], attempt_id: int) -> ResponseReturnValue:
     """Accept an offer (409 once it is answered, withdrawn or past its deadline)."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     order = assignment.accept(current_user, attempt_id, body["conflict_of_interest"])
     db.session.commit()
     return order_data(order)
@@ -542,8 +525,6 @@ def accept_offer(body: dict[str, Any], attempt_id: int) -> ResponseReturnValue:
 @_offer_responses
 def decline_offer(body: dict[str, Any], attempt_id: int) -> ResponseReturnValue:
     """Decline an offer or an invitation, with a reason."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     assignment.decline(current_user, attempt_id, body.get("reason", ""))
     db.session.commit()
     return _offer_with_document(assignment.get_attempt(current_user, attempt_id))
@@ -567,8 +548,6 @@ def quote_offer(attempt_id: int) -> ResponseReturnValue:
     written quote (a PDF) as the file `document`. A refused file refuses the whole quote
     (422, `errors.document`); a body larger than the PDF limit plus 1 MB answers 413.
     """
-    if not current_user.is_authenticated:
-        return _unauthorized()
     if request.mimetype == _MULTIPART:
         body = _multipart_quote()
     else:
@@ -603,8 +582,6 @@ def _multipart_quote() -> dict[str, Any]:
     "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
 def offer_document(attempt_id: int) -> ResponseReturnValue:
     """The written quote the caller's company sent with its quote (404 if none)."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     document = quote_documents.for_vendor(current_user, attempt_id)
     response = private_attachment(document.content, document.filename, "application/pdf")
     db.session.commit()
@@ -616,8 +593,6 @@ def offer_document(attempt_id: int) -> ResponseReturnValue:
 @_offer_responses
 def redispatch_order(order_id: int) -> ResponseReturnValue:
     """Start a new round of vendor attempts for an escalated order (staff)."""
-    if not current_user.is_authenticated:
-        return _unauthorized()
     order = assignment.redispatch(current_user, order_id)
     db.session.commit()
     return order_data(order)

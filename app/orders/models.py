@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import Organisation, User
 from app.catalogue.models import CatalogueItem, Lot
 from app.common.db import enum_type
-from app.common.time import UTCDateTime, utcnow
+from app.common.time import UTCDateTime, to_brussels, utcnow
 from app.extensions import Model
 from app.vendors.models import Vendor
 
@@ -118,7 +118,8 @@ class Order(Model):
 
     @property
     def reference(self) -> str:
-        return f"PP-{self.created_at.year}-{self.id:05d}"
+        # The year in Brussels: an order made at 00:30 on 1 January belongs to the new year.
+        return f"PP-{to_brussels(self.created_at).year}-{self.id:05d}"
 
     @property
     def approvals_count(self) -> int:

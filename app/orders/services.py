@@ -21,12 +21,12 @@ from app.auth.models import AdhesionStatus, Role, User
 from app.auth.services import require_staff, staff_recipients
 from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Framework, Lot
-from app.common.communes import CODES as COMMUNE_CODES
+from app.common.communes import resolve_commune
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.common.money import vat_cents
 from app.extensions import db
-from app.orders import workflow
+from app.orders import lots, workflow
 from app.orders.models import (
     COMMITTED_STATUSES,
     Notification,
@@ -218,6 +218,9 @@ def _validate(data: OrderInput, on: date) -> tuple[dict[str, list[str]], Lot | N
     lot = db.session.get(Lot, data.lot_id) if isinstance(data.lot_id, int) else None
     if lot is None:
         errors["lot_id"] = [str(_l("Choose a lot of the framework."))]
+    elif lots.orderable_lot(lot.id, on) is None:
+        errors["lot_id"] = [str(_l("This lot cannot be ordered from: its framework agreement "
+                                   "is not active."))]
     for name, limit in TEXT_LIMITS.items():
         value = getattr(data, name)
         if not isinstance(value, str):
@@ -229,7 +232,7 @@ def _validate(data: OrderInput, on: date) -> tuple[dict[str, list[str]], Lot | N
             errors[name] = [str(_l("This field is required."))]
     if data.participation_level not in {p.value for p in ParticipationLevel}:
         errors["participation_level"] = [str(_l("Choose a level of citizen involvement."))]
-    if data.commune not in COMMUNE_CODES:
+    if resolve_commune(data.commune) is None:
         errors["commune"] = [str(_l("Choose a commune of the Brussels-Capital Region."))]
     if data.planned_start and data.planned_end and data.planned_end < data.planned_start:
         errors["planned_end"] = [str(_l("The end date is before the start date."))]
@@ -273,7 +276,7 @@ def _apply(order: Order, data: OrderInput, lines: list[tuple[CatalogueItem, int]
     for name in TEXT_LIMITS:
         setattr(order, name, getattr(data, name).strip())
     order.participation_level = ParticipationLevel(data.participation_level)
-    order.commune = data.commune
+    order.commune = resolve_commune(data.commune) or ""  # the code, however it was named
     order.planned_start, order.planned_end = data.planned_start, data.planned_end
     order.public_consent = bool(data.public_consent)
     order.lines.clear()

@@ -34,6 +34,7 @@ from app.orders.forms import (
     ReasonForm,
     participation_levels,
 )
+from app.orders.lots import orderable_lot, orderable_lots
 from app.orders.models import (
     AttemptState,
     Notification,
@@ -371,17 +372,10 @@ def _staff_queue() -> ViewResult:
 
 # --- The order form ----------------------------------------------------------------------------
 
-def _orderable_lots() -> list[Lot]:
-    today = catalogue.today()
-    return [lot for lot in catalogue.list_lots()
-            if catalogue.framework_is_active(lot.framework, today)]
-
-
 def _lot_from(value: Any) -> Lot | None:
+    """The lot named by a form or query value, if the service would accept an order on it."""
     text = str(value or "").strip()
-    if not _DIGITS.fullmatch(text):
-        return None
-    return next((lot for lot in _orderable_lots() if lot.id == int(text)), None)
+    return orderable_lot(int(text)) if _DIGITS.fullmatch(text) else None
 
 
 def _lot_items(lot: Lot | None) -> list[CatalogueItem]:
@@ -393,7 +387,7 @@ def _lot_items(lot: Lot | None) -> list[CatalogueItem]:
 def _choose_lot(order: Order | None = None, error: bool = False) -> ViewResult:
     action = (url_for("orders.edit", order_id=order.id) if order is not None
               else url_for("orders.new"))
-    return render_template("orders/choose_lot.html", lots=_orderable_lots(), order=order,
+    return render_template("orders/choose_lot.html", lots=orderable_lots(), order=order,
                            action=action, error=error)
 
 
