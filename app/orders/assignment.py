@@ -22,11 +22,12 @@ from app.auth.models import Role, User
 from app.auth.services import require_staff, staff_recipients
 from app.catalogue.models import AwardMethod, Lot, LotMembership, MembershipStatus
 from app.common import money, outbox
-from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.holidays import working_day_deadline
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders import quote_documents, workflow
+from app.orders.attempt_reads import get_attempt, vendor_attempts
 from app.orders.models import (
     OPEN_ATTEMPT_STATES,
     AttemptKind,
@@ -228,11 +229,7 @@ def _require_eligible(order: Order, attempt: VendorAttempt) -> None:
 
 def _for_vendor(actor: User, attempt_id: int) -> tuple[Order, VendorAttempt]:
     """The attempt if it belongs to the actor's company (else 404), with its order locked."""
-    if actor.role is not Role.VENDOR or actor.vendor_id is None:
-        raise NotFound()
-    attempt = db.session.get(VendorAttempt, attempt_id)
-    if attempt is None or attempt.vendor_id != actor.vendor_id:
-        raise NotFound()
+    attempt = get_attempt(actor, attempt_id)
     order = lock_order(attempt.order_id)
     assert order is not None
     db.session.refresh(attempt)
@@ -401,31 +398,12 @@ def _dispatch_failed(payload: dict[str, Any]) -> None:
 outbox.FAILURE_HANDLERS[DISPATCH] = _dispatch_failed
 
 
-# --- Reading (vendor portal and API) ----------------------------------------------------
-
-def vendor_attempts(actor: User, open_only: bool = False) -> list[VendorAttempt]:
-    if actor.role is not Role.VENDOR or actor.vendor_id is None:
-        raise Forbidden(str(_l("Only vendor users have offers.")))
-    query = select(VendorAttempt).where(VendorAttempt.vendor_id == actor.vendor_id)
-    if open_only:
-        query = query.where(VendorAttempt.state.in_(OPEN_ATTEMPT_STATES))
-    return list(db.session.execute(
-        query.order_by(VendorAttempt.created_at.desc(), VendorAttempt.id.desc())).scalars())
-
-
-def get_attempt(actor: User, attempt_id: int) -> VendorAttempt:
-    if actor.role is not Role.VENDOR or actor.vendor_id is None:
-        raise NotFound()
-    attempt = db.session.get(VendorAttempt, attempt_id)
-    if attempt is None or attempt.vendor_id != actor.vendor_id:
-        raise NotFound()
-    return attempt
-
+# --- Reading (vendor portal and API; the vendor's own: app.orders.attempt_reads) ---------
 
 def order_attempts(order: Order) -> list[VendorAttempt]:
     """The assignment timeline of an order the caller may already see."""
     return _attempts(order)
 
 
-__all__ = ["DISPATCH", "Vendor", "accept", "decline", "dispatch", "quote",
-           "redispatch"]
+__all__ = ["DISPATCH", "Vendor", "accept", "decline", "dispatch", "get_attempt", "quote",
+           "redispatch", "vendor_attempts"]
