@@ -73,6 +73,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
                       vendor_admin_bp, orders_bp, vendor_portal_bp):
         app.register_blueprint(blueprint)
     register_api(app)
+    from app.orders import withdrawal
+
+    withdrawal.connect(app)  # the catalogue's and vendors' signals reach app.orders
 
     register_error_handlers(app)
     register_security_headers(app)

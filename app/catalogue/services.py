@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from math import ceil
 from typing import Any, Generic, TypeVar
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -26,6 +27,7 @@ from app.catalogue.models import (
     MembershipStatus,
     Unit,
 )
+from app.catalogue.signals import membership_withdrawn
 from app.common import admin_log
 from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.text import search_words
@@ -467,6 +469,13 @@ def _compact(actor: User, lot_id: int) -> None:
     set_ranking(actor, lot_id, [m.id for m in active_members(lot)])
 
 
+def _withdrawn(actor: User, membership: LotMembership) -> None:
+    """Its open offers and invitations are withdrawn, in this transaction (app.orders)."""
+    membership_withdrawn.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                              lot_id=membership.lot_id, vendor_id=membership.vendor_id,
+                              actor=actor)
+
+
 def suspend_member(actor: User, membership_id: int, reason: str) -> LotMembership:
     """Out of the cascade for now; the others move up."""
     require_admin(actor)
@@ -482,6 +491,7 @@ def suspend_member(actor: User, membership_id: int, reason: str) -> LotMembershi
     db.session.flush()
     admin_log.record(actor, membership, "suspend", before)
     _compact(actor, membership.lot_id)
+    _withdrawn(actor, membership)
     return membership
 
 
@@ -516,6 +526,7 @@ def terminate_member(actor: User, membership_id: int, reason: str) -> LotMembers
     admin_log.record(actor, membership, "terminate", before)
     if was_active:
         _compact(actor, membership.lot_id)
+    _withdrawn(actor, membership)
     return membership
 
 

@@ -38,10 +38,17 @@ class Forbidden(DomainError):
 
 
 class Conflict(DomainError):
-    """The move is not allowed in the object's current state."""
+    """The move is not allowed in the object's current state.
+
+    ``commit``: finding that out changed something that must stay (a stale offer withdrawn
+    on the way); the web layer commits instead of rolling back."""
 
     status = 409
     title = "Conflict"
+
+    def __init__(self, message: str = "", *, commit: bool = False, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.commit = commit
 
 
 class ValidationFailed(DomainError):
@@ -149,7 +156,10 @@ def register_error_handlers(app: Flask) -> None:
     def domain_error(exc: DomainError) -> Any:
         from app.extensions import db
 
-        db.session.rollback()
+        if isinstance(exc, Conflict) and exc.commit:
+            db.session.commit()
+        else:
+            db.session.rollback()
         if _wants_problem_json():
             if isinstance(exc, ValidationFailed):
                 detail = (_titles()[422][1] if exc.message == "Validation failed"

@@ -134,21 +134,7 @@ def deliver(message_id: int) -> str:
         HANDLERS[message.kind](message.payload)
     except Exception as exc:  # noqa: BLE001 - recorded on the row, retried by the sweeper
         db.session.rollback()
-        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-        assert message is not None
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        message.locked_until = None
-        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            message.failed_at = utcnow()
-            log.error("outbox message %s (%s) failed for good after %s attempts: %s",
-                      message.id, message.kind, message.attempts, exc)
-            on_failure = FAILURE_HANDLERS.get(message.kind)
-            if on_failure is not None:
-                on_failure(message.payload)
-        else:
-            log.warning("outbox message %s (%s) failed (attempt %s): %s",
-                        message.id, message.kind, message.attempts, exc)
-        db.session.commit()
+        _record_failure(message_id, f"{type(exc).__name__}: {exc}")
         return "failed"
     message.sent_at = utcnow()
     message.locked_until = None
@@ -157,6 +143,40 @@ def deliver(message_id: int) -> str:
         message.payload = {"scrubbed": True}
     db.session.commit()
     return "sent"
+
+
+def _record_failure(message_id: int, error: str) -> None:
+    """After a failed attempt: the row is released for a retry, or, once the attempts are
+    spent, marked failed and its failure handler run in the same commit. A failure handler
+    that raises does not undo the mark: the row is marked failed in a transaction of its
+    own (and the handler's error kept on it), so it is never retried forever."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    assert message is not None
+    message.last_error = error[:2000]
+    message.locked_until = None
+    if message.attempts < current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        log.warning("outbox message %s (%s) failed (attempt %s): %s",
+                    message.id, message.kind, message.attempts, error)
+        db.session.commit()
+        return
+    message.failed_at = utcnow()
+    log.error("outbox message %s (%s) failed for good after %s attempts: %s",
+              message.id, message.kind, message.attempts, error)
+    on_failure = FAILURE_HANDLERS.get(message.kind)
+    try:
+        if on_failure is not None:
+            on_failure(message.payload)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("the failure handler of outbox message %s (%s) raised", message_id,
+                      message.kind)
+        db.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id)
+            .values(failed_at=utcnow(), locked_until=None,
+                    last_error=f"{error}; failure handler: {type(exc).__name__}: {exc}"[:2000])
+            .execution_options(synchronize_session=False))
+        db.session.commit()
 
 
 def due_for_sweep(now: datetime | None = None, limit: int = 500) -> list[int]:

@@ -445,10 +445,30 @@ class AcceptSchema(_Strict):
 _PRICE_RANGE = Range(1, 10**11, error=_l("Enter a price between 0.01 and 1 000 000 000."))
 
 
-class QuoteSchema(_Strict):
-    price_cents = StrictInt(required=True, validate=_PRICE_RANGE, error_messages=REQUIRED,
-                            metadata={"description": "Excl. VAT, in cents."})
+class _QuoteAnswer(_Strict):
+    """What a quote carries besides its price, in either body."""
+
     note = _text(5000, load_default="")
+    conflict_of_interest = fields.Boolean(
+        required=True, error_messages={**REQUIRED, "invalid": _l("Enter true or false.")},
+        metadata={"description": "false declares no conflict of interest for the order; "
+                                 "true declares one, which counts as declining the "
+                                 "invitation (no price is needed then)."})
+
+    @ma.validates_schema
+    def _price_unless_a_conflict(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("price_cents") is None and data.get("conflict_of_interest") is not True:
+            raise ma.ValidationError(str(REQUIRED["required"]), "price_cents")
+
+
+_PRICE_DOC = {"description": "Excl. VAT, in cents; at most the order's "
+                             "`total_excl_vat_cents`. Required unless a conflict of interest "
+                             "is declared."}
+
+
+class QuoteSchema(_QuoteAnswer):
+    price_cents = StrictInt(load_default=None, validate=_PRICE_RANGE,
+                            error_messages=REQUIRED, metadata=_PRICE_DOC)
 
 
 class PdfUpload(Upload):
@@ -460,12 +480,11 @@ class PdfUpload(Upload):
         return value
 
 
-class QuoteUploadSchema(_Strict):
+class QuoteUploadSchema(_QuoteAnswer):
     """The same quote as ``multipart/form-data``, with the written quote as a file."""
 
-    price_cents = Int(required=True, validate=_PRICE_RANGE, error_messages=REQUIRED,
-                      metadata={"description": "Excl. VAT, in cents."})
-    note = _text(5000, load_default="")
+    price_cents = Int(load_default=None, validate=_PRICE_RANGE, error_messages=REQUIRED,
+                      metadata=_PRICE_DOC)
     document = PdfUpload(metadata={
         "description": "Optional: the written quote, a PDF of at most 5 MB "
                        "(`QUOTE_PDF_MAX_BYTES`) whose name ends in `.pdf`."})
@@ -542,7 +561,8 @@ _MULTIPART = "multipart/form-data"
     "application/json": {"schema": QuoteSchema},
     _MULTIPART: {"schema": QuoteUploadSchema}}})
 def quote_offer(attempt_id: int) -> ResponseReturnValue:
-    """Answer an invitation with a price in cents excl. VAT and a note.
+    """Answer an invitation with a price in cents excl. VAT, a note and the
+    conflict-of-interest declaration (`true` counts as declining the invitation).
 
     Send a JSON body, or `multipart/form-data` with the same fields and, optionally, the
     written quote (a PDF) as the file `document`. A refused file refuses the whole quote
@@ -552,8 +572,9 @@ def quote_offer(attempt_id: int) -> ResponseReturnValue:
         body = _multipart_quote()
     else:
         body = blp.ARGUMENTS_PARSER.parse(QuoteSchema(), request, location="json")
-    assignment.quote(current_user, attempt_id, body["price_cents"], body.get("note", ""),
-                     body.get("document"))
+    assignment.quote(current_user, attempt_id, body.get("price_cents") or 0,
+                     body.get("note", ""), body.get("document"),
+                     conflict_of_interest=body["conflict_of_interest"])
     db.session.commit()
     return _offer_with_document(assignment.get_attempt(current_user, attempt_id))
 

@@ -14,18 +14,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.auth.models import Role, User
 from app.auth.services import require_staff, staff_recipients
 from app.catalogue.models import AwardMethod, Lot, LotMembership, MembershipStatus
-from app.common import outbox
-from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.common import money, outbox
+from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.holidays import working_day_deadline
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders import quote_documents, workflow
+from app.orders.attempt_reads import get_attempt, vendor_attempts
 from app.orders.models import (
     OPEN_ATTEMPT_STATES,
     AttemptKind,
@@ -40,11 +42,12 @@ from app.vendors.models import Vendor
 log = logging.getLogger(__name__)
 DISPATCH = "order.dispatch"
 DISPATCH_FAILED = "dispatch failed"  # why, in the escalation's audit payload
+NOT_ELIGIBLE = "vendor no longer eligible"  # why an attempt was withdrawn (audit payload)
 
 
 # --- Locks and small helpers -------------------------------------------------------------
 
-def _lock_order(order_id: int) -> Order | None:
+def lock_order(order_id: int) -> Order | None:
     order = db.session.execute(
         select(Order).where(Order.id == order_id).with_for_update()).scalar_one_or_none()
     if order is not None:
@@ -78,6 +81,16 @@ def _active_members(lot_id: int) -> list[LotMembership]:
         .where(LotMembership.lot_id == lot_id,
                LotMembership.status == MembershipStatus.ACTIVE, Vendor.active.is_(True))
         .order_by(LotMembership.rank)).scalars())
+
+
+def may_take(order: Order, vendor_id: int) -> bool:
+    """The vendor is active and an active member of the order's lot, as committed now (read
+    under the order's lock: a membership ended meanwhile is seen)."""
+    return db.session.execute(
+        select(LotMembership.id).join(Vendor, Vendor.id == LotMembership.vendor_id)
+        .where(LotMembership.lot_id == order.lot_id, LotMembership.vendor_id == vendor_id,
+               LotMembership.status == MembershipStatus.ACTIVE, Vendor.active.is_(True))
+    ).first() is not None
 
 
 def _new_attempt(order: Order, member: LotMembership, kind: AttemptKind) -> VendorAttempt:
@@ -125,7 +138,7 @@ def _dispatch_message(payload: dict[str, Any]) -> None:
 
 def dispatch(order_id: int) -> str:
     """approved → awaiting_vendor, and the first offer or the invitations. Idempotent."""
-    order = _lock_order(order_id)
+    order = lock_order(order_id)
     if order is None or order.status is not OrderStatus.APPROVED:
         log.info("dispatch of order %s: nothing to do (%s)", order_id,
                  order.status if order else "no such order")
@@ -168,7 +181,7 @@ def _escalate(order: Order, why: str, kind: str = "order_escalated") -> None:
 def redispatch(actor: User, order_id: int) -> Order:
     """Staff start a new round for an escalated order (ranks may have changed meanwhile)."""
     require_staff(actor)
-    order = _lock_order(order_id)
+    order = lock_order(order_id)
     if order is None:
         raise NotFound()
     workflow.transition(order, "redispatch", actor)
@@ -186,16 +199,38 @@ def withdraw_open_attempts(order: Order, why: str) -> None:
                   reason=why)
 
 
+def withdraw_attempt(order: Order, attempt: VendorAttempt, why: str) -> bool:
+    """One open attempt of a vendor that may no longer take the order (membership suspended
+    or terminated, company deactivated) is withdrawn, its users are told, and the order moves
+    on: next rank, or the competition closes if every other invitation is answered. The
+    order is locked by the caller. False if the attempt was no longer open."""
+    if not _set_state(attempt.id, OPEN_ATTEMPT_STATES, AttemptState.WITHDRAWN,
+                      responded_at=utcnow(), reason=why[:2000]):
+        return False
+    workflow.note(order, "vendor_withdrawn", None, payload={
+        "attempt_id": attempt.id, "vendor_id": attempt.vendor_id, "why": why})
+    notify(_vendor_users(attempt.vendor_id), "attempt_withdrawn", order, attempt=attempt)
+    _after_answer(order, attempt)
+    return True
+
+
+def _require_eligible(order: Order, attempt: VendorAttempt) -> None:
+    """Under the order's lock: a vendor out of the lot (or deactivated) takes nothing; its
+    still-open attempt is withdrawn on the way, and that change is kept with the 409."""
+    if may_take(order, attempt.vendor_id):
+        return
+    withdrawn = withdraw_attempt(order, attempt, NOT_ELIGIBLE)
+    raise Conflict(str(_l("Your company can no longer take orders in this lot: its "
+                          "membership is suspended or terminated, or the company is "
+                          "deactivated.")), commit=withdrawn)
+
+
 # --- Vendor answers ------------------------------------------------------------------------
 
 def _for_vendor(actor: User, attempt_id: int) -> tuple[Order, VendorAttempt]:
     """The attempt if it belongs to the actor's company (else 404), with its order locked."""
-    if actor.role is not Role.VENDOR or actor.vendor_id is None:
-        raise NotFound()
-    attempt = db.session.get(VendorAttempt, attempt_id)
-    if attempt is None or attempt.vendor_id != actor.vendor_id:
-        raise NotFound()
-    order = _lock_order(attempt.order_id)
+    attempt = get_attempt(actor, attempt_id)
+    order = lock_order(attempt.order_id)
     assert order is not None
     db.session.refresh(attempt)
     return order, attempt
@@ -217,6 +252,7 @@ def accept(actor: User, attempt_id: int, conflict_of_interest: bool) -> Order:
     if conflict_of_interest:
         return _decline(actor, order, attempt, str(_l("Conflict of interest declared.")),
                         conflict=True)
+    _require_eligible(order, attempt)
     if not _set_state(attempt.id, (AttemptState.OFFERED,), AttemptState.ACCEPTED,
                       responded_at=utcnow(), responded_by_id=actor.id,
                       conflict_of_interest=False):
@@ -252,16 +288,27 @@ def _decline(actor: User, order: Order, attempt: VendorAttempt, reason: str,
 
 
 def quote(actor: User, attempt_id: int, price_cents: int, note: str,
-          document: quote_documents.QuoteUpload | None = None) -> Order:
-    """Answer an invitation with a price (integer cents excl. VAT), a note and, optionally,
-    the written quote as a PDF. A refused file refuses the whole quote."""
+          document: quote_documents.QuoteUpload | None = None, *,
+          conflict_of_interest: bool) -> Order:
+    """Answer an invitation with a price (integer cents excl. VAT, at most the order's total
+    excl. VAT), a note, optionally the written quote as a PDF, and the conflict-of-interest
+    declaration: declaring a conflict counts as declining. A refused file refuses the whole
+    quote."""
     order, attempt = _for_vendor(actor, attempt_id)
     if attempt.kind is not AttemptKind.INVITATION:
         raise Conflict(str(_l("An offer is accepted or declined, not quoted.")))
+    if conflict_of_interest:
+        _require_open(attempt, AttemptState.INVITED)
+        return _decline(actor, order, attempt, str(_l("Conflict of interest declared.")),
+                        conflict=True)
     errors: dict[str, list[str]] = {}
     if isinstance(price_cents, bool) or not isinstance(price_cents, int) \
             or not 1 <= price_cents <= 10**11:
         errors["price_cents"] = [str(_l("Enter a price between 0.01 and 1 000 000 000."))]
+    elif price_cents > order.total_excl_vat_cents:
+        errors["price_cents"] = [str(_l(
+            "A quote may not exceed the order's total excl. VAT: at most %(maximum)s.",
+            maximum=money.format_eur(order.total_excl_vat_cents, _reader_language())))]
     if len(note) > 5000:
         errors["note"] = [str(_l("Use at most %(n)s characters.", n=5000))]
     if document is not None and (refused := quote_documents.problems(document)):
@@ -269,9 +316,10 @@ def quote(actor: User, attempt_id: int, price_cents: int, note: str,
     if errors:
         raise ValidationFailed(errors)
     _require_open(attempt, AttemptState.INVITED)
+    _require_eligible(order, attempt)
     if not _set_state(attempt.id, (AttemptState.INVITED,), AttemptState.QUOTED,
                       responded_at=utcnow(), responded_by_id=actor.id,
-                      price_cents=price_cents, note=note.strip()):
+                      price_cents=price_cents, note=note.strip(), conflict_of_interest=False):
         raise Conflict(str(_l("This request was already answered, withdrawn or has expired.")))
     payload: dict[str, Any] = {"attempt_id": attempt.id, "price_cents": price_cents}
     if document is not None:
@@ -282,6 +330,11 @@ def quote(actor: User, attempt_id: int, price_cents: int, note: str,
     workflow.note(order, "vendor_quoted", actor, payload=payload)
     _after_answer(order, attempt)
     return order
+
+
+def _reader_language() -> str:
+    locale = get_locale()
+    return str(locale.language) if locale else "fr"
 
 
 def _after_answer(order: Order, attempt: VendorAttempt) -> None:
@@ -299,7 +352,10 @@ def _close_competition(order: Order) -> None:
     """Lowest compliant quote wins (ties: lower rank); no quote escalates."""
     attempts = _attempts(order, order.dispatch_round)
     quotes = [a for a in attempts if a.state is AttemptState.QUOTED]
-    compliant = [a for a in quotes if a.price_cents is not None
+    # A quote of a vendor that left the lot meanwhile cannot win (nor can one above the
+    # total, refused at entry since, but possibly sent before).
+    eligible = {m.vendor_id for m in _active_members(order.lot_id)}
+    compliant = [a for a in quotes if a.price_cents is not None and a.vendor_id in eligible
                  and 0 < a.price_cents <= order.total_excl_vat_cents]
     if not compliant:
         for loser in quotes:
@@ -328,55 +384,13 @@ def _tell_assignment(order: Order) -> None:
         notify([requester], "order_assigned", order)
 
 
-# --- Deadlines -----------------------------------------------------------------------------
-
-def overdue_attempt_ids(limit: int = 500) -> list[int]:
-    return list(db.session.execute(
-        select(VendorAttempt.id).where(VendorAttempt.state.in_(OPEN_ATTEMPT_STATES),
-                                       VendorAttempt.expires_at <= utcnow())
-        .order_by(VendorAttempt.expires_at).limit(limit)).scalars())
-
-
-def expire(attempt_id: int) -> bool:
-    """Expire one overdue attempt and move on; False if someone else handled it first."""
-    attempt = db.session.get(VendorAttempt, attempt_id)
-    if attempt is None:
-        return False
-    order = _lock_order(attempt.order_id)
-    assert order is not None
-    db.session.refresh(attempt)
-    if attempt.state not in OPEN_ATTEMPT_STATES or attempt.expires_at > utcnow():
-        return False
-    if not _set_state(attempt.id, OPEN_ATTEMPT_STATES, AttemptState.EXPIRED,
-                      responded_at=utcnow()):
-        return False
-    workflow.note(order, "vendor_expired", None, payload={"attempt_id": attempt.id})
-    _after_answer(order, attempt)
-    return True
-
-
-def expire_overdue_now() -> int:
-    """The sweeper's body (beat task and ``flask sweep``): owns one commit per attempt, so
-    two sweepers at once each expire a given attempt at most once between them."""
-    expired = 0
-    for attempt_id in overdue_attempt_ids():
-        try:
-            if expire(attempt_id):
-                expired += 1
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("could not expire vendor attempt %s", attempt_id)
-    if expired:
-        log.info("expired %s overdue offers/invitations", expired)
-    return expired
-
+# --- Deadlines: app.orders.deadlines (the sweeper) ------------------------------------------
 
 def _dispatch_failed(payload: dict[str, Any]) -> None:
     """The dispatch step failed for good (``OUTBOX_MAX_ATTEMPTS``): the order is escalated,
     so staff are told and may redispatch or cancel it, instead of it waiting as approved
     with nothing left to move it on."""
-    order = _lock_order(int(payload["order_id"]))
+    order = lock_order(int(payload["order_id"]))
     if order is not None and order.status is OrderStatus.APPROVED:
         _escalate(order, DISPATCH_FAILED, "order_dispatch_failed")
 
@@ -384,31 +398,12 @@ def _dispatch_failed(payload: dict[str, Any]) -> None:
 outbox.FAILURE_HANDLERS[DISPATCH] = _dispatch_failed
 
 
-# --- Reading (vendor portal and API) ----------------------------------------------------
-
-def vendor_attempts(actor: User, open_only: bool = False) -> list[VendorAttempt]:
-    if actor.role is not Role.VENDOR or actor.vendor_id is None:
-        raise Forbidden(str(_l("Only vendor users have offers.")))
-    query = select(VendorAttempt).where(VendorAttempt.vendor_id == actor.vendor_id)
-    if open_only:
-        query = query.where(VendorAttempt.state.in_(OPEN_ATTEMPT_STATES))
-    return list(db.session.execute(
-        query.order_by(VendorAttempt.created_at.desc(), VendorAttempt.id.desc())).scalars())
-
-
-def get_attempt(actor: User, attempt_id: int) -> VendorAttempt:
-    if actor.role is not Role.VENDOR or actor.vendor_id is None:
-        raise NotFound()
-    attempt = db.session.get(VendorAttempt, attempt_id)
-    if attempt is None or attempt.vendor_id != actor.vendor_id:
-        raise NotFound()
-    return attempt
-
+# --- Reading (vendor portal and API; the vendor's own: app.orders.attempt_reads) ---------
 
 def order_attempts(order: Order) -> list[VendorAttempt]:
     """The assignment timeline of an order the caller may already see."""
     return _attempts(order)
 
 
-__all__ = ["DISPATCH", "Vendor", "accept", "decline", "dispatch", "expire", "quote",
-           "redispatch"]
+__all__ = ["DISPATCH", "Vendor", "accept", "decline", "dispatch", "get_attempt", "quote",
+           "redispatch", "vendor_attempts"]

@@ -265,6 +265,8 @@ class VendorAttempt(Model):
     conflict_of_interest: Mapped[bool | None] = mapped_column(Boolean)
     price_cents: Mapped[int | None] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Times the deadline sweeper failed on this attempt (bounded: then staff take over).
+    sweep_failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     order: Mapped[Order] = relationship()
     vendor: Mapped[Vendor] = relationship()

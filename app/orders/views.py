@@ -115,6 +115,8 @@ def event_phrases() -> dict[str, Any]:
         "vendor_declined": _l("%(who)s declined the assignment."),
         "vendor_quoted": _l("%(who)s sent a quote."),
         "vendor_expired": _l("A vendor did not answer before the deadline."),
+        "vendor_withdrawn": _l("A request to a vendor was withdrawn: the vendor no longer "
+                               "takes part in the lot."),
         "deliver": _l("%(who)s marked the service as delivered."),
         "confirm_receipt": _l("%(who)s confirmed the service was received."),
         "close": _l("%(who)s closed the order."),
@@ -136,6 +138,8 @@ def notification_phrases() -> dict[str, Any]:
                                   "“%(title)s”: answer before the deadline."),
         "offer_withdrawn": _l("The request about order %(reference)s “%(title)s” is withdrawn: "
                               "the order was cancelled."),
+        "attempt_withdrawn": _l("The request about order %(reference)s “%(title)s” is "
+                                "withdrawn: your company no longer takes part in its lot."),
         "order_escalated": _l("No vendor took order %(reference)s “%(title)s”: it needs a "
                               "follow-up."),
         "order_dispatch_failed": _l("Order %(reference)s “%(title)s” could not be sent to the "

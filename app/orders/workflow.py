@@ -52,7 +52,7 @@ MOVES: dict[str, Move] = {
 
 # Events that record something without moving the order.
 NOTES = {"create", "update", "approval_recorded", "vendor_asked", "vendor_declined",
-         "vendor_quoted", "vendor_expired"}
+         "vendor_quoted", "vendor_expired", "vendor_withdrawn"}
 
 
 def allowed_actions(order: Order, role: str) -> list[str]:

@@ -31,26 +31,34 @@ from app.orders.models import OPEN_ATTEMPT_STATES, AttemptKind, VendorAttempt
 
 bp = Blueprint("vendor_portal", __name__, url_prefix="/vendor")
 
-NO_CONFLICT = "no"
-CONFLICT = "yes"
+# The one answer a vendor gives: every choice is spelled out, so none can be misread.
+ACCEPT, QUOTE, DECLINE, CONFLICT = "accept", "quote", "decline", "conflict"
 
 
-class AcceptForm(FlaskForm):
-    conflict = RadioField(
-        _l("Conflict of interest"), validators=[Needed()], validate_choice=False,
-        choices=[SelectChoice(NO_CONFLICT,
-                              _l("I declare I have no conflict of interest for this assignment")),
-                 SelectChoice(CONFLICT, _l("I have a conflict of interest"))])
+def _answer_choices(kind: AttemptKind) -> list[SelectChoice]:
+    if kind is AttemptKind.OFFER:
+        first = SelectChoice(ACCEPT, _l("I accept the offer and declare I have no conflict of "
+                                        "interest for this assignment"))
+        decline = SelectChoice(DECLINE, _l("I decline the offer"))
+    else:
+        first = SelectChoice(QUOTE, _l("I send a quote and declare I have no conflict of "
+                                       "interest for this assignment"))
+        decline = SelectChoice(DECLINE, _l("I decline the invitation"))
+    return [first, decline,
+            SelectChoice(CONFLICT, _l("I have a conflict of interest for this assignment: "
+                                      "I cannot take it"))]
 
 
-class DeclineForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[Needed()],
-                           description=_l("The participation service reads it. For example: "
-                                          "no one available on these dates."))
+class AnswerForm(FlaskForm):
+    """Offers: accept / decline / conflict. Invitations: quote / decline / conflict. The
+    reason is needed only to decline, the price only to quote (the service checks both)."""
 
-
-class QuoteForm(FlaskForm):
-    price = StringField(_l("Price excl. VAT (€)"), validators=[Needed()],
+    answer = RadioField(_l("Your answer"), validators=[Needed()], validate_choice=False)
+    reason = TextAreaField(_l("Reason for declining"),
+                           description=_l("Needed only if you decline. The participation "
+                                          "service reads it. For example: no one available "
+                                          "on these dates."))
+    price = StringField(_l("Price excl. VAT (€)"),
                         render_kw={"inputmode": "decimal", "autocomplete": "off"})
     note = TextAreaField(_l("Note (optional)"),
                          description=_l("What the price includes, your approach, who would "
@@ -104,21 +112,18 @@ def index() -> ViewResult:
         orders=orders)
 
 
-def _render_attempt(attempt: VendorAttempt, accept_form: AcceptForm | None = None,
-                    decline_form: DeclineForm | None = None,
-                    quote_form: QuoteForm | None = None) -> ViewResult:
-    quote_form = quote_form or QuoteForm(formdata=None)
-    quote_form.document.description = _("PDF, at most %(size)s MB.",
-                                        size=quote_documents.max_megabytes())
-    quote_form.price.description = _(
-        "The price for the whole order, in euros, for example 1 250,50. A quote above the "
-        "order's total excl. VAT (%(total)s) cannot be awarded.",
+def _render_attempt(attempt: VendorAttempt, form: AnswerForm | None = None) -> ViewResult:
+    form = form or AnswerForm(formdata=None)
+    form.answer.choices = _answer_choices(attempt.kind)
+    form.document.description = _("PDF, at most %(size)s MB.",
+                                  size=quote_documents.max_megabytes())
+    form.price.description = _(
+        "The price for the whole order, in euros, for example 1 250,50: at most the order's "
+        "total excl. VAT, %(total)s.",
         total=money.format_eur(attempt.order.total_excl_vat_cents,
                                order_views.reader_language()))
     return render_template(
-        "vendor/attempt.html", attempt=attempt, order=attempt.order,
-        accept_form=accept_form or AcceptForm(formdata=None),
-        decline_form=decline_form or DeclineForm(formdata=None), quote_form=quote_form,
+        "vendor/attempt.html", attempt=attempt, order=attempt.order, form=form,
         document=quote_documents.documents_for([attempt.id]).get(attempt.id))
 
 
@@ -128,87 +133,68 @@ def show(attempt_id: int) -> ViewResult:
     return _render_attempt(assignment.get_attempt(current_user, attempt_id))
 
 
-def _add_errors(form: FlaskForm, errors: dict[str, list[str]],
-                names: dict[str, str] | None = None) -> None:
+def _add_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
+    names = {"price_cents": "price"}
     for name, messages in errors.items():
-        field = getattr(form, (names or {}).get(name, name), None)
-        if field is None:
-            field = next(f for f in form if f.type != "CSRFTokenField")
+        field = getattr(form, names.get(name, name), None) or form.answer
         field.errors = [*field.errors, *messages]
 
 
-def _csrf_failed(form: FlaskForm) -> bool:
+@bp.route("/offers/<int:attempt_id>/answer", methods=["POST"])
+@login_required
+def answer(attempt_id: int) -> ViewResult:
+    """The one form of the offer page: its chosen answer goes to the matching service."""
+    attempt = assignment.get_attempt(current_user, attempt_id)
+    form = AnswerForm()
     form.validate()
-    return "csrf_token" in form.errors
-
-
-@bp.route("/offers/<int:attempt_id>/accept", methods=["POST"])
-@login_required
-def accept(attempt_id: int) -> ViewResult:
-    attempt = assignment.get_attempt(current_user, attempt_id)
-    form = AcceptForm()
-    if _csrf_failed(form):
-        return _render_attempt(attempt, accept_form=form)
-    choice = (form.conflict.data or "").strip()
-    if choice not in (NO_CONFLICT, CONFLICT):
-        form.conflict.errors = [_("Choose one of the two declarations.")]
-        return _render_attempt(attempt, accept_form=form)
-    order = assignment.accept(current_user, attempt_id, conflict_of_interest=choice == CONFLICT)
-    db.session.commit()
-    if choice == CONFLICT:
-        flash(_("Your conflict of interest is recorded: the offer counts as declined and goes "
-                "to the next vendor."), "success")
-        return redirect(url_for("vendor_portal.index"))
-    flash(_("You accepted the offer: the order %(reference)s is assigned to your company.",
-            reference=order.reference), "success")
-    return redirect(url_for("vendor_portal.show", attempt_id=attempt_id))
-
-
-@bp.route("/offers/<int:attempt_id>/decline", methods=["POST"])
-@login_required
-def decline(attempt_id: int) -> ViewResult:
-    attempt = assignment.get_attempt(current_user, attempt_id)
-    form = DeclineForm()
-    if _csrf_failed(form):
-        return _render_attempt(attempt, decline_form=form)
+    if "csrf_token" in form.errors:
+        return _render_attempt(attempt, form)
+    choice = (form.answer.data or "").strip()
+    if choice not in {c.value for c in _answer_choices(attempt.kind)}:
+        form.answer.errors = [_("Choose one of the three answers.")]
+        return _render_attempt(attempt, form)
     try:
-        assignment.decline(current_user, attempt_id, form.reason.data or "")
+        message = _perform(attempt, choice, form)
     except ValidationFailed as exc:
         db.session.rollback()
         _add_errors(form, exc.errors)
-        return _render_attempt(assignment.get_attempt(current_user, attempt_id),
-                               decline_form=form)
+        return _render_attempt(assignment.get_attempt(current_user, attempt_id), form)
+    if message is None:  # the price could not be read
+        return _render_attempt(attempt, form)
     db.session.commit()
-    flash(_("You declined: the participation service is told.")
-          if attempt.kind is AttemptKind.INVITATION
-          else _("You declined the offer: it goes to the next vendor."), "success")
+    flash(message, "success")
+    if choice in (ACCEPT, QUOTE):
+        return redirect(url_for("vendor_portal.show", attempt_id=attempt_id))
     return redirect(url_for("vendor_portal.index"))
 
 
-@bp.route("/offers/<int:attempt_id>/quote", methods=["POST"])
-@login_required
-def quote(attempt_id: int) -> ViewResult:
-    attempt = assignment.get_attempt(current_user, attempt_id)
-    form = QuoteForm()
-    if _csrf_failed(form):
-        return _render_attempt(attempt, quote_form=form)
+def _perform(attempt: VendorAttempt, choice: str, form: AnswerForm) -> str | None:
+    """Call the service for ``choice``; the confirmation to show, or None (price unread)."""
+    offer = attempt.kind is AttemptKind.OFFER
+    if choice == DECLINE:
+        assignment.decline(current_user, attempt.id, form.reason.data or "")
+        return (_("You declined the offer: it goes to the next vendor.") if offer
+                else _("You declined: the participation service is told."))
+    if choice == CONFLICT:
+        if offer:
+            assignment.accept(current_user, attempt.id, conflict_of_interest=True)
+            return _("Your conflict of interest is recorded: the offer counts as declined "
+                     "and goes to the next vendor.")
+        assignment.quote(current_user, attempt.id, 0, "", conflict_of_interest=True)
+        return _("Your conflict of interest is recorded: the invitation counts as declined.")
+    if choice == ACCEPT:
+        order = assignment.accept(current_user, attempt.id, conflict_of_interest=False)
+        return _("You accepted the offer: the order %(reference)s is assigned to your "
+                 "company.", reference=order.reference)
     try:
         price_cents = money.parse_eur(form.price.data or "")
     except ValueError:
         form.price.errors = [_("Enter a price in euros, for example 1 250,50.")]
-        return _render_attempt(attempt, quote_form=form)
-    try:
-        assignment.quote(current_user, attempt_id, price_cents, form.note.data or "",
-                         quote_documents.from_file(form.document.data))
-    except ValidationFailed as exc:
-        db.session.rollback()
-        _add_errors(form, exc.errors, {"price_cents": "price"})
-        return _render_attempt(assignment.get_attempt(current_user, attempt_id),
-                               quote_form=form)
-    db.session.commit()
-    flash(_("Your quote is sent. You will be told the result once the competition closes."),
-          "success")
-    return redirect(url_for("vendor_portal.show", attempt_id=attempt_id))
+        return None
+    assignment.quote(current_user, attempt.id, price_cents, form.note.data or "",
+                     quote_documents.from_file(form.document.data),
+                     conflict_of_interest=False)
+    return _("Your quote is sent. You will be told the result once the competition closes.")
 
 
 @bp.route("/offers/<int:attempt_id>/quote.pdf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -15,6 +16,7 @@ from app.common.errors import NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.extensions import db
 from app.vendors.models import Vendor
+from app.vendors.signals import vendor_deactivated
 
 LANGUAGES = ("fr", "nl", "en")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -88,8 +90,14 @@ def update_vendor(actor: User, vendor_id: int, data: VendorData) -> Vendor:
     if errors:
         raise ValidationFailed(errors)
     before = admin_log.snapshot(vendor)
+    was_active = vendor.active
     _apply(vendor, data)
     admin_log.record(actor, vendor, "update", before)
+    if was_active and not vendor.active:
+        db.session.flush()
+        # Its open offers and invitations are withdrawn, in this transaction (app.orders).
+        vendor_deactivated.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                vendor_id=vendor.id, actor=actor)
     return vendor
 
 

@@ -144,11 +144,18 @@ def test_a_vendor_declines_the_next_accepts_and_the_buyer_sees_the_timeline(
     expect(vendor1.get_by_test_id("deadline")).to_have_text(
         _deadline(live_app, first.id, "fr", "d MMMM yyyy HH:mm"))
 
-    # 2. Declining without a reason names the problem; with one, the offer moves on.
-    vendor1.get_by_role("button", name=t("Decline the offer"), exact=True).click()
+    # 2. One form, one button: no answer chosen, or a decline without a reason, names the
+    # problem (the choice is kept); with a reason, the offer moves on.
+    send = vendor1.get_by_role("button", name=t("Send my answer"), exact=True)
+    send.click()
+    expect(vendor1.locator("#answer-error")).to_have_text(t("Choose one of the three answers."))
+    decline = vendor1.get_by_label(t("I decline the offer"), exact=True)
+    decline.check()
+    send.click()
     expect(vendor1.locator("#reason-error")).to_have_text(t("Give a reason."))
-    vendor1.get_by_label(t("Reason"), exact=True).fill("Aucun animateur libre à ces dates.")
-    vendor1.get_by_role("button", name=t("Decline the offer"), exact=True).click()
+    expect(decline).to_be_checked()
+    vendor1.get_by_label(t("Reason for declining"), exact=True).fill("Aucun animateur libre.")
+    send.click()
     expect(vendor1.locator(".flash-success")).to_have_text(
         t("You declined the offer: it goes to the next vendor."))
     expect(vendor1.locator("table.vendor-past")).to_contain_text(order.reference)
@@ -161,9 +168,9 @@ def test_a_vendor_declines_the_next_accepts_and_the_buyer_sees_the_timeline(
     vendor2.goto("/vendor/")
     vendor2.locator("table.vendor-open tbody tr").filter(
         has_text=order.reference).get_by_role("link").click()
-    vendor2.get_by_label(t("I declare I have no conflict of interest for this assignment"),
-                         exact=True).check()
-    vendor2.get_by_role("button", name=t("Accept the offer"), exact=True).click()
+    vendor2.get_by_label(t("I accept the offer and declare I have no conflict of interest "
+                           "for this assignment"), exact=True).check()
+    vendor2.get_by_role("button", name=t("Send my answer"), exact=True).click()
     expect(vendor2.locator(".flash-success")).to_have_text(t(
         "You accepted the offer: the order %(reference)s is assigned to your company.",
         reference=order.reference))
@@ -182,7 +189,7 @@ def test_a_vendor_declines_the_next_accepts_and_the_buyer_sees_the_timeline(
     expect(timeline).to_have_count(2)
     expect(timeline.nth(0)).to_contain_text(first.vendor_name)
     expect(timeline.nth(0)).to_contain_text(t("Declined"))
-    expect(timeline.nth(0)).to_contain_text("Aucun animateur libre à ces dates.")
+    expect(timeline.nth(0)).to_contain_text("Aucun animateur libre.")
     expect(timeline.nth(1)).to_contain_text(second.vendor_name)
     expect(timeline.nth(1)).to_contain_text(t("Accepted"))
 
@@ -203,10 +210,12 @@ def test_a_vendor_quotes_with_its_pdf_and_the_buyer_downloads_the_awarded_quote(
     vendor.goto("/")
     switch_language(vendor, "nl")
     vendor.goto(f"/vendor/offers/{first.id}")
+    vendor.get_by_label(t("I send a quote and declare I have no conflict of interest for "
+                          "this assignment"), exact=True).check()
     vendor.get_by_label(t("Price excl. VAT (€)"), exact=True).fill("400,00")
     vendor.get_by_label(t("Written quote (optional)"), exact=True).set_input_files(
         {"name": "offerte jongeren.pdf", "mimeType": "application/pdf", "buffer": PDF})
-    vendor.get_by_role("button", name=t("Send the quote"), exact=True).click()
+    vendor.get_by_role("button", name=t("Send my answer"), exact=True).click()
     expect(vendor.locator(".flash-success")).to_have_text(
         t("Your quote is sent. You will be told the result once the competition closes."))
     expect(vendor.get_by_test_id("quote-document")).to_be_visible()
@@ -259,7 +268,7 @@ class States:
     offer: Attempt            # an open offer (cascade)
     invitation: Attempt       # an open invitation (mini-competition)
     timeline: int             # an order assigned after a decline
-    escalated: int            # every vendor declined: staff may redispatch
+    escalated: int            # no vendor quoted: staff may redispatch
     awarded: Dispatched       # a mini-competition won by the first quote, with its PDF
 
 
@@ -274,15 +283,16 @@ def states(live_app: LiveApp) -> Iterator[States]:
     _answer(live_app, attempts[1], "accept", conflict_of_interest=False)
 
     escalated = _dispatch(live_app, 5, "L5-STREET", "Audit : escaladée")
-    for attempt in escalated.attempts[:-1]:
-        _answer(live_app, attempt, "quote", price_cents=10**9, note="Trop cher")
-    _answer(live_app, escalated.attempts[-1], "decline", reason="Complet")
+    _answer(live_app, escalated.attempts[0], "quote", price_cents=0, note="",
+            conflict_of_interest=True)  # a conflict declared: no quote at all
+    for attempt in escalated.attempts[1:]:
+        _answer(live_app, attempt, "decline", reason="Complet")
     assert _order_status(live_app, escalated.order_id) == "escalated"
     from app.orders.quote_documents import QuoteUpload
 
     awarded = _dispatch(live_app, 5, "L5-YOUTH", "Audit : attribuée")
     _answer(live_app, awarded.attempts[0], "quote", price_cents=30_000, note="Offre",
-            document=QuoteUpload("offre.pdf", PDF))
+            document=QuoteUpload("offre.pdf", PDF), conflict_of_interest=False)
     for attempt in awarded.attempts[1:]:
         _answer(live_app, attempt, "decline", reason="Complet")
     assert _order_status(live_app, awarded.order_id) == "assigned"
@@ -315,19 +325,20 @@ def inbox(page: Page, live: LiveApp, lang: str, s: States) -> None:
 
 def offer(page: Page, live: LiveApp, lang: str, s: States) -> None:
     _goto(page, f"/vendor/offers/{s.offer.id}")
-    expect(page.locator("#conflict")).to_be_visible()
+    expect(page.locator("#answer")).to_be_visible()
 
 
 def offer_errors(page: Page, live: LiveApp, lang: str, s: States) -> None:
     offer(page, live, lang, s)
-    page.get_by_role("button", name=live.tr(lang, "Accept the offer"), exact=True).click()
+    page.get_by_role("button", name=live.tr(lang, "Send my answer"), exact=True).click()
     _errors_shown(page, live, lang)
-    expect(page.locator("#conflict-error")).to_be_visible()
+    expect(page.locator("#answer-error")).to_be_visible()
 
 
 def offer_decline_errors(page: Page, live: LiveApp, lang: str, s: States) -> None:
     offer(page, live, lang, s)
-    page.get_by_role("button", name=live.tr(lang, "Decline the offer"), exact=True).click()
+    page.get_by_label(live.tr(lang, "I decline the offer"), exact=True).check()
+    page.get_by_role("button", name=live.tr(lang, "Send my answer"), exact=True).click()
     _errors_shown(page, live, lang)
     expect(page.locator("#reason-error")).to_be_visible()
 
@@ -339,8 +350,10 @@ def invitation(page: Page, live: LiveApp, lang: str, s: States) -> None:
 
 def invitation_errors(page: Page, live: LiveApp, lang: str, s: States) -> None:
     invitation(page, live, lang, s)
+    page.get_by_label(live.tr(lang, "I send a quote and declare I have no conflict of interest "
+                              "for this assignment"), exact=True).check()
     page.locator("#price").fill("abc")
-    page.get_by_role("button", name=live.tr(lang, "Send the quote"), exact=True).click()
+    page.get_by_role("button", name=live.tr(lang, "Send my answer"), exact=True).click()
     _errors_shown(page, live, lang)
     expect(page.locator("#price-error")).to_be_visible()
 

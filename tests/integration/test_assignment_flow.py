@@ -75,10 +75,10 @@ def _as(app: Flask, call: Any) -> None:
         db.session.commit()
 
 
-def _answer(app: Flask, service: Any, vendor: User, *args: Any) -> None:
+def _answer(app: Flask, service: Any, vendor: User, *args: Any, **kwargs: Any) -> None:
     """``service(vendor, *args)`` in its own transaction, as the portal's view would."""
     with app.app_context():
-        service(db.session.merge(vendor), *args)
+        service(db.session.merge(vendor), *args, **kwargs)
         db.session.commit()
 
 
@@ -125,7 +125,8 @@ def test_a_mini_competition_with_three_quotes_awards_the_lowest(
     # Rank 1 asks 90 %, rank 2 70 %, rank 3 80 % of the catalogue total.
     for share in (90, 70, 80):
         attempt_id, vendor = _open(app, order_id, AttemptState.INVITED)
-        _answer(app, assignment.quote, vendor, attempt_id, total * share // 100, "Ours")
+        _answer(app, assignment.quote, vendor, attempt_id, total * share // 100, "Ours",
+                conflict_of_interest=False)
 
     status, attempts = _state(app, order_id)
     assert status is OrderStatus.ASSIGNED

@@ -21,7 +21,7 @@ from app.common.errors import Conflict
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment
+from app.orders import assignment, deadlines
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
 from tests.integration.faults import approve_each, check_invariants, submitted_orders
 
@@ -107,7 +107,7 @@ def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: F
     def sweep(at: float, result: dict[str, object]) -> None:
         with record_app.app_context():
             time.sleep(max(at - time.time(), 0))
-            result["expired"] = assignment.expire_overdue_now()
+            result["expired"] = deadlines.expire_overdue_now()
 
     jitter = random.Random(7)
     for order_id in order_ids:
@@ -136,7 +136,7 @@ def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: F
             if _offers(record_app, order_id)[0][1] is AttemptState.OFFERED:
                 with record_app.app_context():  # the sweeper ran just before the deadline
                     time.sleep(0.06)
-                    assignment.expire_overdue_now()
+                    deadlines.expire_overdue_now()
             assert _offers(record_app, order_id) == [(1, AttemptState.EXPIRED),
                                                       (2, AttemptState.OFFERED)]
     with record_app.app_context():

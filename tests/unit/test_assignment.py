@@ -19,7 +19,7 @@ from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.demo import DEFAULT_DEMO_PASSWORD, seed_demo
 from app.extensions import db
-from app.orders import assignment, services
+from app.orders import assignment, deadlines, services
 from app.orders.models import (
     AttemptKind,
     AttemptState,
@@ -145,7 +145,7 @@ def test_rank_one_declines_rank_two_expires_rank_three_accepts(people: dict[str,
     db.session.commit()
     second = open_attempt(order)
     overdue(second)
-    assert assignment.expire_overdue_now() == 1
+    assert deadlines.expire_overdue_now() == 1
     third = open_attempt(order)
     assert third.rank == 3
     assignment.accept(vendor_user(third.vendor_id), third.id, conflict_of_interest=False)
@@ -177,8 +177,8 @@ def test_accepting_after_the_deadline_is_refused_and_the_sweeper_moves_on(
     with pytest.raises(Conflict):
         assignment.accept(vendor_user(first.vendor_id), first.id, False)
     db.session.rollback()
-    assert assignment.expire_overdue_now() == 1
-    assert assignment.expire_overdue_now() == 0  # a second sweep finds nothing
+    assert deadlines.expire_overdue_now() == 1
+    assert deadlines.expire_overdue_now() == 0  # a second sweep finds nothing
     assert open_attempt(order).rank == 2
 
 
@@ -308,7 +308,8 @@ def test_every_vendor_is_invited_and_the_lowest_quote_wins(people: dict[str, Use
     prices = [order.total_excl_vat_cents - 100, order.total_excl_vat_cents - 500,
               order.total_excl_vat_cents - 300]
     for invitation, price in zip(invitations, prices, strict=False):
-        assignment.quote(vendor_user(invitation.vendor_id), invitation.id, price, "Our offer")
+        assignment.quote(vendor_user(invitation.vendor_id), invitation.id, price, "Our offer",
+                         conflict_of_interest=False)
         db.session.commit()
     for extra in invitations[3:]:
         assignment.decline(vendor_user(extra.vendor_id), extra.id, "No")
@@ -322,7 +323,8 @@ def test_every_vendor_is_invited_and_the_lowest_quote_wins(people: dict[str, Use
 def test_equal_quotes_go_to_the_lower_rank(people: dict[str, User]) -> None:
     order, invitations = competition(people)
     for invitation in invitations:
-        assignment.quote(vendor_user(invitation.vendor_id), invitation.id, 90000, "")
+        assignment.quote(vendor_user(invitation.vendor_id), invitation.id, 90000, "",
+                         conflict_of_interest=False)
         db.session.commit()
     db.session.refresh(order)
     assert order.vendor_id == min(invitations, key=lambda a: a.rank).vendor_id
@@ -330,12 +332,15 @@ def test_equal_quotes_go_to_the_lower_rank(people: dict[str, User]) -> None:
 
 def test_no_compliant_quote_escalates(people: dict[str, User]) -> None:
     order, invitations = competition(people)
-    assignment.quote(vendor_user(invitations[0].vendor_id), invitations[0].id,
-                     order.total_excl_vat_cents + 1, "Over budget")
-    db.session.commit()
-    for invitation in invitations[1:]:
+    # A quote above the order's total is refused at entry (it could never be awarded).
+    with pytest.raises(ValidationFailed):
+        assignment.quote(vendor_user(invitations[0].vendor_id), invitations[0].id,
+                         order.total_excl_vat_cents + 1, "Over budget",
+                         conflict_of_interest=False)
+    db.session.rollback()
+    for invitation in invitations:
         overdue(invitation)
-    assignment.expire_overdue_now()
+    deadlines.expire_overdue_now()
     db.session.refresh(order)
     assert order.status is S.ESCALATED
 
@@ -344,7 +349,8 @@ def test_no_compliant_quote_escalates(people: dict[str, User]) -> None:
 def test_a_bad_quote_is_refused_by_field(people: dict[str, User], price: int) -> None:
     _order, invitations = competition(people)
     with pytest.raises(ValidationFailed) as exc:
-        assignment.quote(vendor_user(invitations[0].vendor_id), invitations[0].id, price, "")
+        assignment.quote(vendor_user(invitations[0].vendor_id), invitations[0].id, price, "",
+                         conflict_of_interest=False)
     assert "price_cents" in exc.value.errors
 
 

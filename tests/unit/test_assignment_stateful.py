@@ -23,7 +23,7 @@ from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.demo import seed_demo
 from app.extensions import db
-from app.orders import assignment, services
+from app.orders import assignment, deadlines, services
 from app.orders.models import (
     OPEN_ATTEMPT_STATES,
     AttemptState,
@@ -135,7 +135,8 @@ class Assignment(RuleBasedStateMachine):
     def vendor_quotes(self, pick: int, price: int) -> None:
         attempts = self._open_attempts()
         attempt = attempts[pick % len(attempts)]
-        self._try(lambda: assignment.quote(self._vendor(attempt), attempt.id, price, ""))
+        self._try(lambda: assignment.quote(self._vendor(attempt), attempt.id, price, "",
+                                           conflict_of_interest=False))
 
     @precondition(lambda self: bool(self._open_attempts()))
     @rule(pick=st.integers(0, 100))
@@ -148,9 +149,9 @@ class Assignment(RuleBasedStateMachine):
 
     @rule(twice=st.booleans())
     def sweep(self, twice: bool) -> None:
-        assignment.expire_overdue_now()
+        deadlines.expire_overdue_now()
         if twice:
-            assert assignment.expire_overdue_now() == 0
+            assert deadlines.expire_overdue_now() == 0
 
     @precondition(lambda self: bool(self._orders(OrderStatus.ESCALATED)))
     @rule()

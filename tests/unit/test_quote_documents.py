@@ -103,7 +103,7 @@ def test_a_quote_with_a_pdf_stores_it_and_the_competition_goes_on(
     order, invitations = competition(demo_world)
     first = invitations[0]
     assignment.quote(user_of(first), first.id, order.total_excl_vat_cents - 100, "Deux",
-                     QuoteUpload("Devis 2027.pdf", PDF))
+                     QuoteUpload("Devis 2027.pdf", PDF), conflict_of_interest=False)
     db.session.commit()
     document = db.session.execute(select(QuoteDocument)).scalar_one()
     assert (document.attempt_id, document.filename, document.size_bytes) == (
@@ -121,7 +121,8 @@ def test_a_quote_with_a_pdf_stores_it_and_the_competition_goes_on(
 
 def test_a_quote_without_a_pdf_still_works(demo_world: dict[str, User]) -> None:
     order, invitations = competition(demo_world)
-    assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "")
+    assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "",
+                     conflict_of_interest=False)
     db.session.commit()
     assert attempts_of(order)[0].state is AttemptState.QUOTED and document_rows() == 0
     assert "document" not in quote_events(order)[0].payload
@@ -141,7 +142,7 @@ def test_a_refused_file_refuses_the_whole_quote(demo_world: dict[str, User], fil
     order, invitations = competition(demo_world)
     with pytest.raises(ValidationFailed) as exc:
         assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "n",
-                         QuoteUpload(filename, content))
+                         QuoteUpload(filename, content), conflict_of_interest=False)
     db.session.rollback()
     assert exc.value.errors == {"document": [message]}
     first = attempts_of(order)[0]
@@ -153,7 +154,7 @@ def test_a_bad_price_and_a_bad_file_are_both_named(demo_world: dict[str, User]) 
     _order, invitations = competition(demo_world)
     with pytest.raises(ValidationFailed) as exc:
         assignment.quote(user_of(invitations[0]), invitations[0].id, 0, "",
-                         QuoteUpload("devis.txt", b"hello"))
+                         QuoteUpload("devis.txt", b"hello"), conflict_of_interest=False)
     assert set(exc.value.errors) == {"price_cents", "document"}
     assert len(exc.value.errors["document"]) == 2
 
@@ -163,7 +164,7 @@ def test_the_size_limit_is_a_setting(app: Flask, demo_world: dict[str, User]) ->
     app.config["QUOTE_PDF_MAX_BYTES"] = 2 * MB
     with pytest.raises(ValidationFailed) as exc:
         assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "",
-                         QuoteUpload("big.pdf", PDF + b"0" * (2 * MB)))
+                         QuoteUpload("big.pdf", PDF + b"0" * (2 * MB)), conflict_of_interest=False)
     assert exc.value.errors["document"] == ["The file is larger than 2 MB."]
 
 
@@ -206,7 +207,7 @@ def test_the_portal_sends_a_quote_with_its_pdf_and_offers_it_back(
     assert 'type="file"' in page and 'accept="application/pdf,.pdf"' in page
 
     price = order.total_excl_vat_cents - 5000
-    response = vendor.post(f"/vendor/offers/{first.id}/quote", data={
+    response = vendor.post(f"/vendor/offers/{first.id}/answer", data={"answer": "quote",
         "price": format_eur(price, "fr"), "note": "Deux animateurs",
         "document": (io.BytesIO(PDF), "Notre offre société.pdf")})
     assert response.status_code == 302, page_text(response)
@@ -229,11 +230,11 @@ def test_the_multipart_quote_form_still_checks_the_csrf_token(
     first = invitations[0]
     vendor = demo_client_for(user_of(first))
     app.config["WTF_CSRF_ENABLED"] = True
-    data = {"price": "100", "document": (io.BytesIO(PDF), "devis.pdf")}
-    assert vendor.post(f"/vendor/offers/{first.id}/quote", data=dict(data)).status_code == 400
+    data = {"answer": "quote", "price": "100", "document": (io.BytesIO(PDF), "devis.pdf")}
+    assert vendor.post(f"/vendor/offers/{first.id}/answer", data=dict(data)).status_code == 400
     assert attempts_of(order)[0].state is AttemptState.INVITED and document_rows() == 0
     token = csrf_token_from(page_text(vendor.get(f"/vendor/offers/{first.id}")))
-    response = vendor.post(f"/vendor/offers/{first.id}/quote", data={
+    response = vendor.post(f"/vendor/offers/{first.id}/answer", data={"answer": "quote",
         "price": "100", "csrf_token": token, "document": (io.BytesIO(PDF), "devis.pdf")})
     assert response.status_code == 302 and document_rows() == 1
 
@@ -243,7 +244,7 @@ def test_the_portal_quote_without_a_file_is_still_accepted(
     order, invitations = competition(demo_world)
     first = invitations[0]
     vendor = demo_client_for(user_of(first))
-    response = vendor.post(f"/vendor/offers/{first.id}/quote", data={
+    response = vendor.post(f"/vendor/offers/{first.id}/answer", data={"answer": "quote",
         "price": "100", "note": "", "document": (io.BytesIO(b""), "")})
     assert response.status_code == 302
     assert attempts_of(order)[0].state is AttemptState.QUOTED and document_rows() == 0
@@ -262,7 +263,7 @@ def test_the_portal_names_the_refused_file_and_saves_nothing(
     order, invitations = competition(demo_world)
     first = invitations[0]
     vendor = demo_client_for(user_of(first))
-    refused = vendor.post(f"/vendor/offers/{first.id}/quote", data={
+    refused = vendor.post(f"/vendor/offers/{first.id}/answer", data={"answer": "quote",
         "price": "100", "note": "n", "document": (io.BytesIO(content), filename)})
     assert refused.status_code == 200
     page = page_text(refused)
@@ -281,7 +282,8 @@ def test_the_form_and_its_errors_speak_the_users_language(
     vendor = demo_client_for(user)
     page = page_text(vendor.get(f"/vendor/offers/{first.id}"))
     assert "Offre de prix écrite (facultatif)" in page and "PDF, 5 Mo au maximum." in page
-    refused = page_text(vendor.post(f"/vendor/offers/{first.id}/quote", data={
+    refused = page_text(vendor.post(f"/vendor/offers/{first.id}/answer", data={
+        "answer": "quote",
         "price": "100", "document": (io.BytesIO(b"nope"), "devis.pdf")}))
     assert 'id="document-error"' in refused
     assert "Le fichier n'est pas un document PDF." in refused
@@ -292,7 +294,8 @@ def test_a_request_over_the_size_limit_answers_413_not_500(
     order, invitations = competition(demo_world)
     first = invitations[0]
     too_big = PDF + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = demo_client_for(user_of(first)).post(f"/vendor/offers/{first.id}/quote", data={
+    response = demo_client_for(user_of(first)).post(f"/vendor/offers/{first.id}/answer", data={
+        "answer": "quote",
         "price": "100", "document": (io.BytesIO(too_big), "devis.pdf")})
     assert response.status_code == 413
     assert response.mimetype == "text/html" and "Request too large" in page_text(response)
@@ -314,9 +317,9 @@ def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
     order, invitations = competition(demo_world)
     winner, loser = invitations[0], invitations[1]
     assignment.quote(user_of(loser), loser.id, order.total_excl_vat_cents, "",
-                     QuoteUpload("loser.pdf", PDF + b"loser"))
+                     QuoteUpload("loser.pdf", PDF + b"loser"), conflict_of_interest=False)
     assignment.quote(user_of(winner), winner.id, order.total_excl_vat_cents - 1, "",
-                     QuoteUpload("winner.pdf", PDF + b"winner"))
+                     QuoteUpload("winner.pdf", PDF + b"winner"), conflict_of_interest=False)
     db.session.commit()
     path = f"/orders/{order.id}/attempts/{{}}/quote.pdf"
 
@@ -372,7 +375,8 @@ def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
 def test_the_service_refuses_whoever_may_not_see_the_document(demo_world: dict[str, User]) -> None:
     order, invitations = competition(demo_world)
     first = invitations[0]
-    assignment.quote(user_of(first), first.id, 100, "", QuoteUpload("d.pdf", PDF))
+    assignment.quote(user_of(first), first.id, 100, "", QuoteUpload("d.pdf", PDF),
+                     conflict_of_interest=False)
     db.session.commit()
     assert quote_documents.for_vendor(user_of(first), first.id).content == PDF
     assert quote_documents.for_order(demo_world["staff1"], order.id, first.id).content == PDF
@@ -401,7 +405,8 @@ def test_the_api_still_takes_a_json_quote(demo_world: dict[str, User], app: Flas
                           headers=headers)
     assert refused.status_code == 422 and "price_cents" in refused.get_json()["errors"]
     response = client.post(f"/api/v1/offers/{first.id}/quote",
-                           json={"price_cents": 12345, "note": "JSON"}, headers=headers)
+                           json={"price_cents": 12345, "note": "JSON",
+                                 "conflict_of_interest": False}, headers=headers)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["state"] == "quoted" and body["price_cents"] == 12345
@@ -416,11 +421,11 @@ def test_the_api_takes_a_multipart_quote_with_its_pdf(demo_world: dict[str, User
     headers = _token(user_of(first))
     client = app.test_client()
     response = client.post(f"/api/v1/offers/{first.id}/quote", headers=headers, data={
-        "price_cents": "54321", "note": "Multipart",
+        "price_cents": "43210", "note": "Multipart", "conflict_of_interest": "false",
         "document": (io.BytesIO(PDF), "Offre.pdf")})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert body["state"] == "quoted" and body["price_cents"] == 54321
+    assert body["state"] == "quoted" and body["price_cents"] == 43210
     url = f"/api/v1/offers/{first.id}/document"
     assert body["document"] == {"filename": "Offre.pdf", "size_bytes": len(PDF),
                                 "sha256": hashlib.sha256(PDF).hexdigest(), "url": url}
@@ -436,16 +441,22 @@ def test_the_api_takes_a_multipart_quote_with_its_pdf(demo_world: dict[str, User
     assert attempts_of(order)[0].note == "Multipart"
 
 
+_NO_CONFLICT = {"conflict_of_interest": "false"}
+
+
 @pytest.mark.parametrize(("data", "field"), [
-    ({"price_cents": "100", "document": (io.BytesIO(b"PK\x03\x04"), "devis.pdf")},
+    ({**_NO_CONFLICT, "price_cents": "100",
+      "document": (io.BytesIO(b"PK\x03\x04"), "devis.pdf")}, "document"),
+    ({**_NO_CONFLICT, "price_cents": "100", "document": (io.BytesIO(PDF), "devis.odt")},
      "document"),
-    ({"price_cents": "100", "document": (io.BytesIO(PDF), "devis.odt")}, "document"),
-    ({"price_cents": "100", "document": "%PDF- as text"}, "document"),
-    ({"price_cents": "1.5", "document": (io.BytesIO(PDF), "devis.pdf")}, "price_cents"),
-    ({"document": (io.BytesIO(PDF), "devis.pdf")}, "price_cents"),
-    ({"price_cents": "100", "extra": "x"}, "extra"),
-    ({"price_cents": "100", "document": [(io.BytesIO(PDF), "a.pdf"),
-                                         (io.BytesIO(PDF), "b.pdf")]}, "document"),
+    ({**_NO_CONFLICT, "price_cents": "100", "document": "%PDF- as text"}, "document"),
+    ({**_NO_CONFLICT, "price_cents": "1.5", "document": (io.BytesIO(PDF), "devis.pdf")},
+     "price_cents"),
+    ({**_NO_CONFLICT, "document": (io.BytesIO(PDF), "devis.pdf")}, "price_cents"),
+    ({**_NO_CONFLICT, "price_cents": "100", "extra": "x"}, "extra"),
+    ({**_NO_CONFLICT, "price_cents": "100", "document": [(io.BytesIO(PDF), "a.pdf"),
+                                                         (io.BytesIO(PDF), "b.pdf")]},
+     "document"),
 ])
 def test_a_refused_multipart_quote_names_the_field_and_changes_nothing(
         demo_world: dict[str, User], app: Flask, data: dict[str, Any], field: str) -> None:

@@ -83,26 +83,29 @@ def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
     page = page_text(vendor1.get(f"/vendor/offers/{first.id}"))
     for expected in ("Balade participative", "Écouter les habitants", "Trois balades",
                      "Parcours sans marches", "L3-WS-HALF", format_eur(130000, "en"),
-                     "I declare I have no conflict of interest for this assignment",
-                     "I have a conflict of interest",
+                     "I accept the offer and declare I have no conflict of interest for "
+                     "this assignment", "I decline the offer",
+                     "I have a conflict of interest for this assignment",
                      "Declaring a conflict of interest counts as declining the offer",
-                     "Accept the offer", "Decline the offer"):
+                     "Send my answer"):
         assert expected in page, expected
-    assert "Send the quote" not in page
+    assert "I send a quote" not in page and page.count('action="/vendor/offers/') == 1
     assert str(format_datetime(first.expires_at, "d MMMM yyyy HH:mm")) in page
 
     # Declining needs a reason.
-    refused = vendor1.post(f"/vendor/offers/{first.id}/decline", data={"reason": "  "})
+    refused = vendor1.post(f"/vendor/offers/{first.id}/answer",
+                           data={"answer": "decline", "reason": "  "})
     assert refused.status_code == 200
     assert 'id="reason-error"' in page_text(refused) and "Give a reason." in page_text(refused)
     assert attempts_of(order)[0].state is AttemptState.OFFERED
 
-    # Accepting needs one of the two declarations.
-    refused = vendor1.post(f"/vendor/offers/{first.id}/accept", data={})
-    assert refused.status_code == 200 and 'id="conflict-error"' in page_text(refused)
+    # An answer must be chosen.
+    refused = vendor1.post(f"/vendor/offers/{first.id}/answer", data={})
+    assert refused.status_code == 200 and 'id="answer-error"' in page_text(refused)
+    assert "Choose one of the three answers." in page_text(refused)
 
-    response = vendor1.post(f"/vendor/offers/{first.id}/decline",
-                            data={"reason": "Nobody free in March"})
+    response = vendor1.post(f"/vendor/offers/{first.id}/answer",
+                            data={"answer": "decline", "reason": "Nobody free in March"})
     assert response.status_code == 302 and response.headers["Location"] == "/vendor/"
     first, second = attempts_of(order)
     assert first.state is AttemptState.DECLINED and first.reason == "Nobody free in March"
@@ -111,16 +114,16 @@ def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
     assert "Declined" in past and "There is no offer or invitation waiting" in past
     # Answered: the page shows the answer, no more forms; a second answer is a conflict.
     answered = page_text(vendor1.get(f"/vendor/offers/{first.id}"))
-    assert "Nobody free in March" in answered and "Accept the offer" not in answered
-    assert vendor1.post(f"/vendor/offers/{first.id}/accept",
-                        data={"conflict": "no"}).status_code == 409
+    assert "Nobody free in March" in answered and "Send my answer" not in answered
+    assert vendor1.post(f"/vendor/offers/{first.id}/answer",
+                        data={"answer": "accept"}).status_code == 409
 
     # The next vendor is told, and accepts without conflict.
     vendor2 = demo_client_for(user_of(second))
     notes = page_text(vendor2.get("/orders/notifications"))
     assert f"You are offered order {order.reference}" in notes
     assert 'href="/vendor/"' in notes
-    response = vendor2.post(f"/vendor/offers/{second.id}/accept", data={"conflict": "no"})
+    response = vendor2.post(f"/vendor/offers/{second.id}/answer", data={"answer": "accept"})
     assert response.status_code == 302
     db.session.expire_all()
     order = db.session.get(Order, order.id)
@@ -149,8 +152,8 @@ def test_a_declared_conflict_of_interest_counts_as_a_decline(
         demo_world: dict[str, User], demo_client_for: Clients) -> None:
     order = dispatched(demo_world, 3, "L3-WS-HALF")
     [first] = attempts_of(order)
-    response = demo_client_for(user_of(first)).post(f"/vendor/offers/{first.id}/accept",
-                                               data={"conflict": "yes"})
+    response = demo_client_for(user_of(first)).post(f"/vendor/offers/{first.id}/answer",
+                                                    data={"answer": "conflict"})
     assert response.status_code == 302
     first, second = attempts_of(order)
     assert first.state is AttemptState.DECLINED and first.conflict_of_interest is True
@@ -166,9 +169,9 @@ def test_other_companies_and_other_roles_are_kept_out(
     stranger = demo_client_for(other_vendor_user(first))
     assert stranger.get(f"/vendor/offers/{first.id}").status_code == 404
     assert stranger.get("/vendor/offers/999999").status_code == 404
-    for action, data in (("accept", {"conflict": "no"}), ("decline", {"reason": "x"}),
-                         ("quote", {"price": "100"})):
-        assert stranger.post(f"/vendor/offers/{first.id}/{action}",
+    for data in ({"answer": "accept"}, {"answer": "decline", "reason": "x"},
+                 {"answer": "conflict"}, {"answer": "quote", "price": "100"}):
+        assert stranger.post(f"/vendor/offers/{first.id}/answer",
                              data=data).status_code == 404
     assert order.reference not in page_text(stranger.get("/vendor/"))
     assert attempts_of(order)[0].state is AttemptState.OFFERED
@@ -182,7 +185,7 @@ def test_other_companies_and_other_roles_are_kept_out(
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     # A vendor's order page shows no competitors' timeline.
     owner = demo_client_for(user_of(first))
-    owner.post(f"/vendor/offers/{first.id}/accept", data={"conflict": "no"})
+    owner.post(f"/vendor/offers/{first.id}/answer", data={"answer": "accept"})
     assert "assignment-title" not in page_text(owner.get(f"/orders/{order.id}"))
 
 
@@ -200,23 +203,25 @@ def test_a_mini_competition_sends_invitations_and_quotes_are_checked(
     inbox = page_text(vendor.get("/vendor/"))
     assert "Invitation to quote (mini-competition)" in inbox and deadline(first) in inbox
     page = page_text(vendor.get(f"/vendor/offers/{first.id}"))
-    assert "Send the quote" in page and "Decline the invitation" in page
-    assert "Accept the offer" not in page
+    assert "I send a quote and declare I have no conflict of interest" in page
+    assert "I decline the invitation" in page and "I accept the offer" not in page
     assert format_eur(order.total_excl_vat_cents, "en") in page
 
     for bad in ("abc", "-5", "0", "", "12,345"):
-        refused = vendor.post(f"/vendor/offers/{first.id}/quote",
-                              data={"price": bad, "note": "n"})
+        refused = vendor.post(f"/vendor/offers/{first.id}/answer",
+                              data={"answer": "quote", "price": bad, "note": "n"})
         assert refused.status_code == 200, bad
         assert 'id="price-error"' in page_text(refused), bad
     assert attempts_of(order)[0].state is AttemptState.INVITED
-    # An invitation is not accepted.
-    assert vendor.post(f"/vendor/offers/{first.id}/accept",
-                       data={"conflict": "no"}).status_code == 409
+    # An invitation is not accepted: that answer is not one of its three.
+    refused = vendor.post(f"/vendor/offers/{first.id}/answer", data={"answer": "accept"})
+    assert refused.status_code == 200 and 'id="answer-error"' in page_text(refused)
+    assert attempts_of(order)[0].state is AttemptState.INVITED
 
     price = order.total_excl_vat_cents - 5000
-    response = vendor.post(f"/vendor/offers/{first.id}/quote",
-                           data={"price": format_eur(price, "fr"), "note": "Deux animateurs"})
+    response = vendor.post(f"/vendor/offers/{first.id}/answer",
+                           data={"answer": "quote", "price": format_eur(price, "fr"),
+                                 "note": "Deux animateurs"})
     assert response.status_code == 302
     first = attempts_of(order)[0]
     assert first.state is AttemptState.QUOTED and first.price_cents == price
@@ -227,8 +232,8 @@ def test_a_mini_competition_sends_invitations_and_quotes_are_checked(
     # The others decline: the quote wins and staff see its price, the buyer does not.
     for other in attempts_of(order)[1:]:
         assert demo_client_for(user_of(other)).post(
-            f"/vendor/offers/{other.id}/decline",
-            data={"reason": "Pas disponible"}).status_code == 302
+            f"/vendor/offers/{other.id}/answer",
+            data={"answer": "decline", "reason": "Pas disponible"}).status_code == 302
     db.session.expire_all()
     order = db.session.get(Order, order.id)
     assert order is not None and order.status is OrderStatus.ASSIGNED
@@ -245,8 +250,8 @@ def test_staff_redispatch_an_escalated_order(demo_world: dict[str, User],
                                             demo_client_for: Clients) -> None:
     order = dispatched(demo_world, 5, "L5-STREET", 1)
     for attempt in attempts_of(order):
-        demo_client_for(user_of(attempt)).post(f"/vendor/offers/{attempt.id}/decline",
-                                          data={"reason": "Complet"})
+        demo_client_for(user_of(attempt)).post(f"/vendor/offers/{attempt.id}/answer",
+                                               data={"answer": "decline", "reason": "Complet"})
     db.session.expire_all()
     assert db.session.get(Order, order.id).status is OrderStatus.ESCALATED  # type: ignore[union-attr]
     staff = demo_client_for(demo_world["staff1"])

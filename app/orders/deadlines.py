@@ -1,0 +1,104 @@
+"""Deadlines are data: the beat sweeper expires overdue offers and invitations and moves
+their orders on (DESIGN §4), one commit per attempt, with the order locked as in
+``app.orders.assignment``. An attempt whose expiry keeps failing is counted on its row and,
+after ``SWEEP_MAX_FAILURES``, handed to staff instead of failing every 30 s forever."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+
+from app.common.time import utcnow
+from app.extensions import db
+from app.orders import workflow
+from app.orders.assignment import _after_answer, _escalate, _set_state, lock_order
+from app.orders.models import OPEN_ATTEMPT_STATES, AttemptState, OrderStatus, VendorAttempt
+
+log = logging.getLogger(__name__)
+
+# After this many failed sweeps of one overdue attempt, staff take its order over.
+SWEEP_MAX_FAILURES = 5
+EXPIRY_FAILED = "expiry failed"  # why, in the escalation's audit payload
+
+
+def overdue_attempt_ids(limit: int = 500) -> list[int]:
+    return list(db.session.execute(
+        select(VendorAttempt.id).where(VendorAttempt.state.in_(OPEN_ATTEMPT_STATES),
+                                       VendorAttempt.expires_at <= utcnow(),
+                                       VendorAttempt.sweep_failures < SWEEP_MAX_FAILURES)
+        .order_by(VendorAttempt.expires_at).limit(limit)).scalars())
+
+
+def expire(attempt_id: int) -> bool:
+    """Expire one overdue attempt and move on; False if someone else handled it first."""
+    attempt = db.session.get(VendorAttempt, attempt_id)
+    if attempt is None:
+        return False
+    order = lock_order(attempt.order_id)
+    assert order is not None
+    db.session.refresh(attempt)
+    if attempt.state not in OPEN_ATTEMPT_STATES or attempt.expires_at > utcnow():
+        return False
+    if not _set_state(attempt.id, OPEN_ATTEMPT_STATES, AttemptState.EXPIRED,
+                      responded_at=utcnow()):
+        return False
+    workflow.note(order, "vendor_expired", None, payload={"attempt_id": attempt.id})
+    _after_answer(order, attempt)
+    return True
+
+
+def expire_overdue_now() -> int:
+    """The sweeper's body (beat task and ``flask sweep``): owns one commit per attempt, so
+    two sweepers at once each expire a given attempt at most once between them. An attempt
+    whose expiry keeps failing is counted, and after ``SWEEP_MAX_FAILURES`` its order goes
+    to staff (:func:`_give_up`) instead of failing every 30 s forever."""
+    expired = 0
+    for attempt_id in overdue_attempt_ids():
+        try:
+            if expire(attempt_id):
+                expired += 1
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("could not expire vendor attempt %s", attempt_id)
+            _count_sweep_failure(attempt_id)
+    if expired:
+        log.info("expired %s overdue offers/invitations", expired)
+    return expired
+
+
+def _count_sweep_failure(attempt_id: int) -> None:
+    try:
+        db.session.execute(update(VendorAttempt).where(VendorAttempt.id == attempt_id)
+                           .values(sweep_failures=VendorAttempt.sweep_failures + 1)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+        failures = db.session.execute(select(VendorAttempt.sweep_failures).where(
+            VendorAttempt.id == attempt_id)).scalar_one()
+        if failures >= SWEEP_MAX_FAILURES:
+            _give_up(attempt_id)
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("vendor attempt %s: could not record the failed expiry", attempt_id)
+
+
+def _give_up(attempt_id: int) -> None:
+    """The attempt expires without the step that kept failing (the next offer, or closing
+    the competition): its order is escalated, and staff are told, as when a dispatch step
+    fails for good. The sweeper no longer picks the attempt up either way."""
+    attempt = db.session.get(VendorAttempt, attempt_id)
+    assert attempt is not None
+    order = lock_order(attempt.order_id)
+    assert order is not None
+    db.session.refresh(attempt)
+    if not _set_state(attempt.id, OPEN_ATTEMPT_STATES, AttemptState.EXPIRED,
+                      responded_at=utcnow()):
+        return
+    workflow.note(order, "vendor_expired", None,
+                  payload={"attempt_id": attempt.id, "why": EXPIRY_FAILED})
+    log.error("vendor attempt %s failed to expire %s times: order %s goes to staff",
+              attempt_id, SWEEP_MAX_FAILURES, order.id)
+    if order.status is OrderStatus.AWAITING_VENDOR and attempt.round == order.dispatch_round:
+        _escalate(order, EXPIRY_FAILED, "order_dispatch_failed")
