@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from wtforms import IntegerField
 
 from app.common.numbers import parse_whole
@@ -19,4 +20,4 @@ class WholeNumberField(IntegerField):
             return
         self.data = parse_whole(valuelist[0], -_LIMIT, _LIMIT)
         if self.data is None:
-            raise ValueError(self.gettext("Not a valid integer value."))
+            raise ValueError(_("Enter a whole number."))
