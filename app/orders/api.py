@@ -85,6 +85,19 @@ def _text(max_length: int, **kwargs: Any) -> fields.String:
         error_messages={**REQUIRED, "invalid": _l("Enter text.")}, **kwargs)
 
 
+_NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"  # some visible text, no NUL (the guard's rule)
+
+
+def _required_text(max_length: int, **kwargs: Any) -> fields.String:
+    """Text the service refuses when blank: the document says so (minLength, pattern)."""
+    return fields.String(
+        required=True,
+        validate=[Length(min=1, max=max_length, error=_l("Use at most %(n)s characters.",
+                                                          n=max_length)),
+                  Regexp(_NOT_BLANK, error=_l("This field is required."))],
+        error_messages={**REQUIRED, "invalid": _l("Enter text.")}, **kwargs)
+
+
 def _choice(values: list[str], error: Any, **kwargs: Any) -> fields.String:
     return fields.String(validate=OneOf(values, error=error),
                          error_messages={**REQUIRED, "invalid": error}, **kwargs)
@@ -119,13 +132,12 @@ class OrderInSchema(_Strict):
 
     lot_id = StrictInt(required=True, validate=Range(
         1, INT32_MAX, error=_l("Choose a lot of the framework.")), error_messages=REQUIRED)
-    title = _text(200, required=True)
-    objectives = _text(5000, required=True)
+    title = _required_text(200)
+    objectives = _required_text(5000)
     participation_level = _choice(LEVELS, _l("Choose a level of citizen involvement."),
                                   required=True)
-    commune = _text(40, required=True,
-                    metadata={"description": "Code of one of the 19 communes, or `region` "
-                                             "for the whole Region."})
+    commune = _required_text(40, metadata={
+        "description": "Code of one of the 19 communes, or `region` for the whole Region."})
     description = _text(5000, load_default="")
     target_audiences = _text(2000, load_default="")
     planned_start = _date()
@@ -202,7 +214,7 @@ class ReasonSchema(_Strict):
     reason = fields.String(
         required=True,
         validate=[Length(max=5000, error=_l("Use at most %(n)s characters.", n=5000)),
-                  Regexp(r"^[^\x00]*[^\s\x00][^\x00]*$", error=_l("Give a reason."))],
+                  Regexp(_NOT_BLANK, error=_l("Give a reason."))],
         error_messages={**REQUIRED, "invalid": _l("Enter text.")})
 
 
