@@ -115,11 +115,11 @@ class RecordingMultiDict(ImmutableMultiDict):  # type: ignore[type-arg]
         READ.add(str(key))
         return super().__contains__(key)
 
-    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # noqa: A002
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:
         READ.add(str(key))
         return super().get(key, default, type)
 
-    def getlist(self, key: Any, type: Any = None) -> Any:  # noqa: A002
+    def getlist(self, key: Any, type: Any = None) -> Any:
         READ.add(str(key))
         return super().getlist(key, type)
 
