@@ -108,6 +108,9 @@ items and contracted vendors.
 * Errors are `application/problem+json` (RFC 9457). Validation failures answer 422 with an
   `errors` object naming each invalid field or query parameter. Unknown query parameters
   are ignored.
+* Text may not contain NUL characters (U+0000) or lone UTF-16 surrogates, JSON bodies may
+  nest at most 64 levels and numbers have at most 40 characters: such requests are refused
+  (422 naming the field, or 400) before anything is read or stored.
 * Authenticated resources take `Authorization: Bearer <token>` (`flask tokens create`).
 """
 
