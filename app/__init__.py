@@ -27,8 +27,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    from app.common.converters import register_converters
     from app.common.errors import register_error_handlers
     from app.common.i18n import select_locale
+    from app.common.request_guard import register_request_guard
     from app.common.security import register_security_headers
     from app.extensions import (
         babel,
@@ -54,6 +56,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     celery_init_app(app)
+    register_converters(app)  # before any blueprint: rules bind their converters when added
+    register_request_guard(app)  # after the extensions: its hook goes first
 
     _import_models()
     from app.auth.staff_views import bp as staff_bp

@@ -8,6 +8,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from app.auth.services import MIN_PASSWORD_LENGTH
+from app.common.numbers import coerce_choice_id
 
 
 def organisation_type_choices() -> list[tuple[str, str]]:
@@ -132,7 +133,8 @@ class CreateUserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=role_choices)
-    vendor = SelectField(_l("Vendor (for vendor users)"), coerce=int, validate_choice=False)
-    organisation = SelectField(_l("Organisation (for buyers)"), coerce=int,
+    vendor = SelectField(_l("Vendor (for vendor users)"), coerce=coerce_choice_id,
+                         validate_choice=False)
+    organisation = SelectField(_l("Organisation (for buyers)"), coerce=coerce_choice_id,
                                validate_choice=False)
     language = SelectField(_l("Language"), choices=language_choices)

@@ -15,24 +15,19 @@ from app.auth.forms import ConfirmForm, CreateUserForm, SuspendForm
 from app.auth.models import Organisation
 from app.auth.views import ViewResult, _apply_errors
 from app.common.errors import ValidationFailed
+from app.common.pagination import page_arg
 from app.extensions import db
 from app.vendors.models import Vendor
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
-def _page_arg() -> int:
-    try:
-        return max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        return 1
-
 
 @bp.route("/organisations")
 @staff_required
 def organisations() -> ViewResult:
     status = request.args.get("status") or None
-    page = _page_arg()
+    page = page_arg()
     rows, total = services.list_organisations(current_user, status, page)
     return render_template("staff/organisations.html", organisations=rows, total=total,
                            page=page, pages=max(ceil(total / services.PAGE_SIZE), 1),
@@ -80,7 +75,7 @@ def suspend(organisation_id: int) -> ViewResult:
 @staff_required
 def users() -> ViewResult:
     role = request.args.get("role") or None
-    page = _page_arg()
+    page = page_arg()
     rows, total = services.list_users(current_user, role, page)
     return render_template("staff/users.html", users=rows, total=total, page=page,
                            pages=max(ceil(total / services.PAGE_SIZE), 1), role=role)

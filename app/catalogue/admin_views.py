@@ -37,6 +37,8 @@ from app.catalogue.models import Framework, Lot, LotMembership, MembershipStatus
 from app.common.admin_log import AdminLogEntry
 from app.common.errors import Conflict, ValidationFailed
 from app.common.money import format_eur, format_vat_rate
+from app.common.numbers import parse_id
+from app.common.pagination import page_arg
 from app.extensions import db
 from app.vendors.services import list_vendors
 
@@ -86,16 +88,9 @@ def template_helpers() -> dict[str, Any]:
 bp.context_processor(template_helpers)
 
 
-def _page_arg() -> int:
-    try:
-        return max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        return 1
-
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.args.get(name, ""))
 
 
 def _show_errors(form: FlaskForm, errors: dict[str, list[str]],
@@ -206,7 +201,7 @@ def index() -> ViewResult:
 @bp.route("/log")
 @admin_required
 def log() -> ViewResult:
-    page = services.admin_log_page(current_user, _page_arg(), LOG_PER_PAGE)
+    page = services.admin_log_page(current_user, page_arg(), LOG_PER_PAGE)
     return render_template("admin/log.html", page=page, rows=log_rows(page.items))
 
 
@@ -494,7 +489,7 @@ ITEM_FIELDS = {"lot_id": "lot", "unit_price_cents": "unit_price", "vat_rate_bp":
 @admin_required
 def items() -> ViewResult:
     lot_id = _int_arg("lot")
-    page = services.admin_items(current_user, lot_id, _page_arg(), ITEMS_PER_PAGE)
+    page = services.admin_items(current_user, lot_id, page_arg(), ITEMS_PER_PAGE)
     return render_template("admin/items.html", page=page, lot_id=lot_id,
                            lot_choices=_lot_choices())
 

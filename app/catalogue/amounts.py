@@ -44,7 +44,7 @@ def parse_percent(text: str) -> int:
     """
     cleaned = text.strip().replace("%", "").replace("\u00a0", "").replace(" ", "")
     cleaned = cleaned.replace(",", ".")
-    if not cleaned or cleaned.startswith(("-", "+")) or any(ch in "eE" for ch in cleaned):
+    if not re.fullmatch(r"[0-9]{1,5}(\.[0-9]{1,20})?", cleaned):  # ASCII digits, no sign
         raise ValueError(text)
     try:
         value = Decimal(cleaned) * 100

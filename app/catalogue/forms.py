@@ -13,10 +13,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import escape
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.catalogue.amounts import parse_amount, parse_percent, typed_amount, typed_percent
+from app.common.form_fields import WholeNumberField
+from app.common.numbers import coerce_choice_id
 
 
 def _locale() -> str:
@@ -99,8 +101,8 @@ class FrameworkForm(FlaskForm):
 
 
 class LotForm(FlaskForm):
-    framework = SelectField(_l("Framework"), coerce=int, validate_choice=False)
-    number = IntegerField(_l("Lot number"), validators=[InputRequired(), NumberRange(1, 99)])
+    framework = SelectField(_l("Framework"), coerce=coerce_choice_id, validate_choice=False)
+    number = WholeNumberField(_l("Lot number"), validators=[InputRequired(), NumberRange(1, 99)])
     title_fr = _title(_l("Title in French"))
     title_nl = _title(_l("Title in Dutch"))
     title_en = _title(_l("Title in English"))
@@ -115,7 +117,7 @@ class LotForm(FlaskForm):
         _l("Lot ceiling excl. VAT (EUR, optional)"),
         description=_l("Leave empty when only the framework's maximum value applies."),
         validators=[Optional()])
-    response_working_days = IntegerField(
+    response_working_days = WholeNumberField(
         _l("Time to answer (working days)"),
         description=_l("How long a vendor has to answer an offer or an invitation. Weekends "
                        "and Belgian public holidays are not counted."),
@@ -123,7 +125,7 @@ class LotForm(FlaskForm):
 
 
 class AddMemberForm(FlaskForm):
-    vendor = SelectField(_l("Vendor to add"), coerce=int, validate_choice=False,
+    vendor = SelectField(_l("Vendor to add"), coerce=coerce_choice_id, validate_choice=False,
                          description=_l("The vendor joins at the end of the cascade."),
                          validators=[DataRequired(message=_l("Choose a vendor."))])
 
@@ -140,7 +142,7 @@ def ranking_form(members: list[Any], submitted: bool = False) -> FlaskForm:
         pass
 
     for member in members:
-        setattr(RankingForm, f"rank_{member.id}", IntegerField(
+        setattr(RankingForm, f"rank_{member.id}", WholeNumberField(
             # The vendor's name is data: escape it, as WTForms puts labels in the page as is.
             escape(gettext("Rank of %(name)s", name=member.vendor.name)), default=member.rank,
             validators=[InputRequired(), NumberRange(1, len(members))]))
@@ -169,7 +171,7 @@ def _vat_field() -> PercentField:
 
 
 class ItemForm(FlaskForm):
-    lot = SelectField(_l("Lot"), coerce=int, validate_choice=False)
+    lot = SelectField(_l("Lot"), coerce=coerce_choice_id, validate_choice=False)
     code = StringField(
         _l("Code"),
         description=_l("1 to 40 letters, digits, dots, dashes or underscores, for example "
@@ -201,5 +203,5 @@ class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"),
                      description=_l("UTF-8 text, comma-separated, with the columns below."),
                      validators=[FileRequired(message=_l("Choose a file."))])
-    framework = SelectField(_l("Framework"), coerce=int, validate_choice=False)
+    framework = SelectField(_l("Framework"), coerce=coerce_choice_id, validate_choice=False)
     dry_run = BooleanField(_l("Only check the file, change nothing"))

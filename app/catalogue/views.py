@@ -15,6 +15,8 @@ from app.catalogue.labels import reader_language, template_helpers, unit_labels
 from app.catalogue.models import Lot, LotMembership
 from app.common.errors import ValidationFailed
 from app.common.money import parse_eur
+from app.common.numbers import parse_id
+from app.common.pagination import page_arg
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -47,12 +49,6 @@ class FilterForm(Form):
                             description=_l("For example 500 or 1 250,50."))
 
 
-def _page_arg() -> int:
-    try:
-        return max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        return 1
-
 
 def _add_error(form: Form, name: str, message: str) -> None:
     field = getattr(form, name)
@@ -64,8 +60,8 @@ def _read_filters(form: FilterForm, lots: list[Lot]) -> services.ItemFilters | N
     filters = services.ItemFilters(q=(form.q.data or "").strip())
     lot_value = (form.lot.data or "").strip()
     if lot_value:
-        if lot_value.isdigit() and int(lot_value) in {lot.id for lot in lots}:
-            filters.lot_id = int(lot_value)
+        if (lot_id := parse_id(lot_value)) in {lot.id for lot in lots}:
+            filters.lot_id = lot_id
         else:
             _add_error(form, "lot", _("Choose a lot from the list."))
     filters.unit = (form.unit.data or "").strip() or None
@@ -116,7 +112,7 @@ def index() -> ViewResult:
     filters = _read_filters(form, lots)
     result = None
     if filters is not None:
-        page = _page_arg()
+        page = page_arg()
         result = services.search_items(filters, page=page, per_page=PER_PAGE)
         if page > result.pages:
             args: dict[str, Any] = {**_kept_args(), "page": result.pages}
@@ -131,7 +127,7 @@ def index() -> ViewResult:
 @bp.route("/lots/<int:lot_id>")
 def lot(lot_id: int) -> ViewResult:
     lot = services.get_public_lot(lot_id)
-    page = _page_arg()
+    page = page_arg()
     result = services.search_items(services.ItemFilters(lot_id=lot.id), page=page,
                                    per_page=PER_PAGE)
     if page > result.pages:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import http
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -28,6 +29,7 @@ from marshmallow import ValidationError, fields
 API_PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
 INT32_MAX = 2**31 - 1
+_ASCII_WHOLE = re.compile(r"\s*[+-]?[0-9]{1,40}\s*", re.ASCII)
 
 
 # --- Shared schema pieces -----------------------------------------------------------------
@@ -46,7 +48,18 @@ class ProblemSchema(ma.Schema):
 
 
 class Int(fields.Integer):
-    """An integer whose type error is a sentence in the reader's language."""
+    """An integer whose type error is a sentence in the reader's language.
+
+    Text must be ASCII digits (``int()`` would read ``"٣٣"`` as 33) and a number must be
+    whole (marshmallow would truncate 2.5 to 2).
+    """
+
+    def _validated(self, value: Any) -> Any:
+        if isinstance(value, str) and not _ASCII_WHOLE.fullmatch(value):
+            raise self.make_error("invalid")
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._validated(value)
 
     def make_error(self, key: str, **kwargs: Any) -> ValidationError:
         if key in ("invalid", "too_large"):
@@ -95,6 +108,9 @@ items and contracted vendors.
 * Errors are `application/problem+json` (RFC 9457). Validation failures answer 422 with an
   `errors` object naming each invalid field or query parameter. Unknown query parameters
   are ignored.
+* Text may not contain NUL characters (U+0000) or lone UTF-16 surrogates, JSON bodies may
+  nest at most 64 levels and numbers have at most 40 characters: such requests are refused
+  (422 naming the field, or 400) before anything is read or stored.
 * Authenticated resources take `Authorization: Bearer <token>` (`flask tokens create`).
 """
 
@@ -132,6 +148,22 @@ def docs() -> ResponseReturnValue:
                            language=reader_language())
 
 
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+def _text_without_nul(self: Any, field: fields.Field, ret: dict[str, Any],
+                      **kwargs: Any) -> dict[str, Any]:
+    """OpenAPI attribute function: free text states that it cannot hold a NUL character.
+
+    The request guard (app.common.request_guard) refuses NUL everywhere, since PostgreSQL
+    cannot store it; the document says so, so clients (and schemathesis) know.
+    """
+    if (isinstance(field, fields.String) and ret.get("type") in ("string", ["string", "null"])
+            and not {"pattern", "enum", "format"} & set(ret)):
+        return {"pattern": NO_NUL_PATTERN}
+    return {}
+
+
 def register_api(app: Flask) -> None:
     from app.auth.api import blp as auth_api_blp
     from app.catalogue.api import blp as catalogue_api_blp
@@ -144,6 +176,7 @@ def register_api(app: Flask) -> None:
 
     _configure(app)
     api = ProcureApi(app)
+    api.ma_plugin.converter.add_attribute_function(_text_without_nul)
     for blueprint in (catalogue_api_blp, vendors_api_blp, communes_api_blp, auth_api_blp,
                       orders_api_blp):
         api.register_blueprint(blueprint)

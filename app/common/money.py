@@ -43,7 +43,9 @@ def parse_eur(text: str) -> int:
             cleaned = cleaned.replace(",", "")
     else:
         cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d+)?", cleaned):
+    # ASCII digits only (Decimal() also reads "٣٣"); at most 13 of them before the point, so
+    # the cents fit any amount column.
+    if not re.fullmatch(r"[0-9]{1,13}(\.[0-9]{1,20})?", cleaned):
         raise ValueError(text)
     try:
         value = Decimal(cleaned)

@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import fields
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf, Range, Regexp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -56,7 +56,8 @@ _BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # --- Schemas -----------------------------------------------------------------------------
 
 class StrictInt(fields.Integer):
-    """Whole numbers only: 1.5, "2" and true are refused with a sentence."""
+    """Whole numbers only: 1.5, "2" and true are refused with a sentence; 227.0 is the
+    JSON number 227 (JSON Schema counts it as an integer, so the API takes it)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(strict=True, **kwargs)
@@ -64,6 +65,8 @@ class StrictInt(fields.Integer):
     def _validated(self, value: Any) -> Any:
         if isinstance(value, bool):
             raise self.make_error("invalid")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         return super()._validated(value)
 
     def make_error(self, key: str, **kwargs: Any) -> ma.ValidationError:
@@ -81,6 +84,19 @@ def _text(max_length: int, **kwargs: Any) -> fields.String:
     return fields.String(
         validate=Length(max=max_length, error=_l("Use at most %(n)s characters.",
                                                  n=max_length)),
+        error_messages={**REQUIRED, "invalid": _l("Enter text.")}, **kwargs)
+
+
+_NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"  # some visible text, no NUL (the guard's rule)
+
+
+def _required_text(max_length: int, **kwargs: Any) -> fields.String:
+    """Text the service refuses when blank: the document says so (minLength, pattern)."""
+    return fields.String(
+        required=True,
+        validate=[Length(min=1, max=max_length, error=_l("Use at most %(n)s characters.",
+                                                          n=max_length)),
+                  Regexp(_NOT_BLANK, error=_l("This field is required."))],
         error_messages={**REQUIRED, "invalid": _l("Enter text.")}, **kwargs)
 
 
@@ -118,8 +134,8 @@ class OrderInSchema(_Strict):
 
     lot_id = StrictInt(required=True, validate=Range(
         1, INT32_MAX, error=_l("Choose a lot of the framework.")), error_messages=REQUIRED)
-    title = _text(200, required=True)
-    objectives = _text(5000, required=True)
+    title = _required_text(200)
+    objectives = _required_text(5000)
     participation_level = _choice(LEVELS, _l("Choose a level of citizen involvement."),
                                   required=True)
     commune = CommuneField(required=True)
@@ -197,7 +213,12 @@ class OrderQuerySchema(ma.Schema):
 
 
 class ReasonSchema(_Strict):
-    reason = _text(5000, load_default="")
+    # The moves that take this body need a reason: the document says so (not blank, no NUL).
+    reason = fields.String(
+        required=True,
+        validate=[Length(max=5000, error=_l("Use at most %(n)s characters.", n=5000)),
+                  Regexp(_NOT_BLANK, error=_l("Give a reason."))],
+        error_messages={**REQUIRED, "invalid": _l("Enter text.")})
 
 
 class EventSchema(ma.Schema):
@@ -388,7 +409,7 @@ def _move(name: str, path: str, summary: str, with_reason: bool) -> None:
     decorated = blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)(decorated)
     decorated = blp.response(200, OrderOutSchema)(decorated)
     if with_reason:
-        decorated = blp.arguments(ReasonSchema, required=False)(decorated)
+        decorated = blp.arguments(ReasonSchema)(decorated)
     decorated = blp.doc(security=_BEARER)(decorated)
     blp.post(f"/orders/{_ID}/{path}")(decorated)
 

@@ -25,6 +25,7 @@ from app.common.communes import resolve_commune
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.common.money import vat_cents
+from app.common.numbers import parse_id
 from app.extensions import db
 from app.orders import lots, workflow
 from app.orders.models import (
@@ -215,7 +216,8 @@ def headroom(lot: Lot) -> Headroom:
 def _validate(data: OrderInput, on: date) -> tuple[dict[str, list[str]], Lot | None,
                                                     list[tuple[CatalogueItem, int]]]:
     errors: dict[str, list[str]] = {}
-    lot = db.session.get(Lot, data.lot_id) if isinstance(data.lot_id, int) else None
+    # parse_id: an id no column can hold (or a bool) is unknown, never a query that fails
+    lot = db.session.get(Lot, data.lot_id) if parse_id(data.lot_id) else None
     if lot is None:
         errors["lot_id"] = [str(_l("Choose a lot of the framework."))]
     elif lots.orderable_lot(lot.id, on) is None:
@@ -243,12 +245,12 @@ def _validate(data: OrderInput, on: date) -> tuple[dict[str, list[str]], Lot | N
     elif len(data.lines) > MAX_LINES:
         errors["lines"] = [str(_l("Use at most %(n)s lines.", n=MAX_LINES))]
     else:
-        ids = [line.item_id for line in data.lines if isinstance(line.item_id, int)]
+        ids = [line.item_id for line in data.lines if parse_id(line.item_id)]
         items = {i.id: i for i in db.session.execute(
             select(CatalogueItem).where(CatalogueItem.id.in_(ids))).scalars()}
         seen: set[int] = set()
         for index, line in enumerate(data.lines):
-            item = items.get(line.item_id) if isinstance(line.item_id, int) else None
+            item = items.get(line.item_id) if parse_id(line.item_id) else None
             prefix = f"lines.{index}"
             if item is None:
                 errors[f"{prefix}.item_id"] = [str(_l("This service is not in the catalogue."))]

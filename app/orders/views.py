@@ -25,6 +25,7 @@ from app.common import money
 from app.common.communes import REGION_WIDE, commune_choices, commune_name
 from app.common.downloads import private_attachment
 from app.common.errors import Conflict, Forbidden, ValidationFailed
+from app.common.pagination import page_arg
 from app.extensions import db
 from app.orders import assignment, quote_documents, services, workflow
 from app.orders.forms import (
@@ -241,12 +242,6 @@ def file_size(size_bytes: int) -> str:
 
 # --- Small helpers ---------------------------------------------------------------------------
 
-def _page_arg(source: Any = None) -> int:
-    try:
-        return max(int((source or request.args).get("page", "1")), 1)
-    except ValueError:
-        return 1
-
 
 def _check_form(form: ConfirmForm | ReasonForm) -> None:
     """One-button and reason forms: a missing or stale CSRF token is a bad request (the
@@ -282,7 +277,7 @@ def _may_submit() -> bool:
 def index() -> ViewResult:
     if current_user.is_staff:
         return _staff_queue()
-    page = _page_arg()
+    page = page_arg()
     result = services.list_orders(current_user, services.OrderFilters(sort="newest"), page)
     if page > result.pages:
         return redirect(url_for("orders.index", page=result.pages))
@@ -366,7 +361,7 @@ def _staff_queue() -> ViewResult:
                             if name in request.args}
     result = None
     if filters is not None:
-        page = _page_arg()
+        page = page_arg()
         result = services.list_orders(current_user, filters, page)
         if page > result.pages:
             return redirect(url_for("orders.index", page=result.pages, **args))
@@ -749,7 +744,7 @@ def redispatch(order_id: int) -> ViewResult:
 @bp.route("/notifications")
 @login_required
 def notifications() -> ViewResult:
-    page = _page_arg()
+    page = page_arg()
     result = services.list_notifications(current_user, page)
     if page > result.pages:
         return redirect(url_for("orders.notifications", page=result.pages))
@@ -757,7 +752,7 @@ def notifications() -> ViewResult:
 
 
 def _back_to_notifications() -> ViewResult:
-    return redirect(url_for("orders.notifications", page=_page_arg(request.form)))
+    return redirect(url_for("orders.notifications", page=page_arg(request.form)))
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])

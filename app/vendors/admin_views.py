@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from app.auth.views import ViewResult, _apply_errors
 from app.catalogue.admin_views import template_helpers
 from app.catalogue.services import memberships_of_vendor
 from app.common.errors import ValidationFailed
+from app.common.pagination import page_arg
 from app.extensions import db
 from app.vendors import services
 from app.vendors.forms import VendorForm
@@ -20,12 +21,6 @@ from app.vendors.forms import VendorForm
 bp = Blueprint("vendor_admin", __name__, url_prefix="/admin/vendors")
 bp.context_processor(template_helpers)
 
-
-def _page_arg() -> int:
-    try:
-        return max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        return 1
 
 
 def _data(form: VendorForm) -> services.VendorData:
@@ -41,7 +36,7 @@ def _data(form: VendorForm) -> services.VendorData:
 @bp.route("/")
 @admin_required
 def index() -> ViewResult:
-    page = _page_arg()
+    page = page_arg()
     vendors, total = services.vendors_page(current_user, page)
     return render_template("admin/vendors.html", vendors=vendors, total=total, page=page,
                            pages=max(ceil(total / services.ADMIN_PAGE_SIZE), 1))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,6 +22,7 @@ from app.auth.views import ViewResult
 from app.common import money
 from app.common.downloads import private_attachment
 from app.common.errors import Forbidden, ValidationFailed
+from app.common.pagination import page_arg
 from app.common.time import utcnow
 from app.extensions import db, login_manager
 from app.orders import assignment, quote_documents, services
@@ -90,18 +91,12 @@ def _helpers() -> dict[str, Any]:
     return helpers
 
 
-def _page_arg() -> int:
-    try:
-        return max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        return 1
-
 
 @bp.route("/")
 @login_required
 def index() -> ViewResult:
     attempts = assignment.vendor_attempts(current_user)
-    page = _page_arg()
+    page = page_arg()
     orders = services.list_orders(current_user, services.OrderFilters(sort="newest"), page)
     if page > orders.pages:
         return redirect(url_for("vendor_portal.index", page=orders.pages))

@@ -121,9 +121,14 @@ QUANTITIES = st.one_of(st.integers(max_value=0), st.integers(min_value=10_001),
                        st.text(max_size=5), st.booleans(), st.none())
 
 
+# A NUL or a lone surrogate in the title is refused at the door on its own
+# (test_hostile_input): titles here are too long, not unstorable.
+STORABLE = st.characters(codec="utf-8", exclude_characters="\x00")
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(quantity=QUANTITIES, title=st.one_of(st.text(min_size=201, max_size=300),
+@given(quantity=QUANTITIES, title=st.one_of(st.text(STORABLE, min_size=201, max_size=300),
                                             st.integers(), st.just("ok")))
 def test_generated_bad_quantities_are_always_refused_and_leave_nothing(
         client: FlaskClient, tokens: dict[str, str], quantity: Any, title: Any) -> None:
