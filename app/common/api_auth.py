@@ -36,12 +36,15 @@ def needs_token() -> bool:
 
 
 def register_api_guard(app: Flask) -> None:
-    @app.before_request
     def require_bearer_token() -> Response | None:
         # Unknown paths and wrong methods have no endpoint: their 404/405 come as usual.
         if needs_token() and not current_user.is_authenticated:
             return unauthorized()
         return None
+
+    # First of all hooks, before even the request guard reads the body: an anonymous caller
+    # learns nothing about what it sent, only that it must authenticate.
+    app.before_request_funcs.setdefault(None, []).insert(0, require_bearer_token)
 
     @app.after_request
     def private_answers_are_not_stored(response: Response) -> Response:
