@@ -32,13 +32,12 @@ from app.common.downloads import private_attachment
 from app.common.errors import ValidationFailed, field_errors
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment, quote_documents, services, workflow
+from app.orders import assignment, history, quote_documents, services, workflow
 from app.orders.models import (
     AttemptKind,
     AttemptState,
     IdempotencyKey,
     Order,
-    OrderEvent,
     OrderStatus,
     ParticipationLevel,
     QuoteDocument,
@@ -225,13 +224,21 @@ class EventSchema(ma.Schema):
     id = fields.Integer(required=True)
     seq = fields.Integer(required=True)
     at = fields.DateTime(required=True)
-    actor_id = fields.Integer(required=True, allow_none=True)
+    actor_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The user who made the move; null for the platform, and for a "
+                       "vendor's user the reader may not know (bids are sealed)."})
     action = fields.String(required=True)
     from_state = fields.String(required=True, allow_none=True)
     to_state = fields.String(required=True, allow_none=True)
-    reason = fields.String(required=True)
-    payload = fields.Dict(required=True)
-    hash = fields.String(required=True)
+    reason = fields.String(required=True, metadata={
+        "description": "Empty when it is another vendor's reason."})
+    payload = fields.Dict(required=True, metadata={
+        "description": "What the reader may see of the event's data: staff everything; the "
+                       "buyer no vendor's identity, price, note or document until the "
+                       "competition is closed; a vendor nothing about the other vendors."})
+    hash = fields.String(required=True, allow_none=True, metadata={
+        "description": "The event's chain hash, for staff only; null for everyone else, "
+                       "since a hash over data they do not see would let them guess it."})
 
 
 # --- Helpers -----------------------------------------------------------------------------
@@ -374,12 +381,15 @@ def get_order(order_id: int) -> ResponseReturnValue:
 @blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_JSON)
 @blp.doc(security=_BEARER)
 def order_events(order_id: int) -> ResponseReturnValue:
-    """The order's audit trail, oldest first, with each event's chain hash."""
-    events: list[OrderEvent] = services.order_events(current_user, order_id)
+    """The order's audit trail, oldest first, as the reader may see it: bids are sealed.
+
+    Staff get every event with its chain hash. The buyer reads the vendors' answers without
+    their identity, reason, note, price or document, except the assigned vendor and the
+    quotes of a closed mini-competition; a vendor reads only its own company's answers and
+    the order's moves. The hash is null for everyone but staff."""
+    events = history.order_history(current_user, order_id)
     db.session.commit()
-    return [{"id": e.id, "seq": e.seq, "at": e.at, "actor_id": e.actor_id, "action": e.action,
-             "from_state": e.from_state, "to_state": e.to_state, "reason": e.reason,
-             "payload": e.payload, "hash": e.hash} for e in events]
+    return [history.event_data(e) for e in events]
 
 
 def _move(name: str, path: str, summary: str, with_reason: bool) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -33,11 +33,13 @@ from app.orders.models import (
     Notification,
     Order,
     OrderApproval,
-    OrderEvent,
     OrderLine,
     OrderStatus,
     ParticipationLevel,
 )
+
+if TYPE_CHECKING:
+    from app.orders.history import HistoryEntry
 
 MAX_LINES = 50
 MAX_QUANTITY = 10_000
@@ -159,12 +161,11 @@ def list_orders(actor: User, filters: OrderFilters, page: int = 1,
     return catalogue.Page(list(rows), total, page, per_page)
 
 
-def order_events(actor: User, order_id: int) -> list[OrderEvent]:
-    get_order(actor, order_id)
-    return list(db.session.execute(
-        select(OrderEvent).where(OrderEvent.order_id == order_id)
-        .options(selectinload(OrderEvent.actor)).order_by(OrderEvent.seq)
-    ).scalars())
+def order_events(actor: User, order_id: int) -> list[HistoryEntry]:
+    """The order's history as ``actor`` may see it: bids are sealed (``app.orders.history``)."""
+    from app.orders import history
+
+    return history.order_history(actor, order_id)
 
 
 # --- Ceilings --------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from app.common.downloads import private_attachment
 from app.common.errors import Conflict, Forbidden, ValidationFailed
 from app.common.pagination import page_arg
 from app.extensions import db
-from app.orders import assignment, quote_documents, services, workflow
+from app.orders import assignment, history, quote_documents, services, workflow
 from app.orders.forms import (
     ConfirmForm,
     OrderForm,
@@ -35,12 +35,12 @@ from app.orders.forms import (
     ReasonForm,
     participation_levels,
 )
+from app.orders.history_words import event_sentence
 from app.orders.lots import orderable_lot, orderable_lots
 from app.orders.models import (
     AttemptState,
     Notification,
     Order,
-    OrderEvent,
     OrderStatus,
     VendorAttempt,
 )
@@ -95,35 +95,6 @@ def unit_labels() -> dict[str, Any]:
             "item": _l("Item"), "lump_sum": _l("Lump sum")}
 
 
-def event_phrases() -> dict[str, Any]:
-    """One sentence per audit action; ``who`` is the actor's name."""
-    return {
-        "create": _l("%(who)s created the draft."),
-        "update": _l("%(who)s edited the order."),
-        "submit": _l("%(who)s submitted the order for approval."),
-        "withdraw": _l("%(who)s withdrew the order."),
-        "approval_recorded": _l("%(who)s approved the order (approval %(count)s of "
-                                "%(required)s)."),
-        "approve": _l("%(who)s approved the order."),
-        "reject": _l("%(who)s rejected the order: «%(reason)s»"),
-        "request_changes": _l("%(who)s requested changes: «%(reason)s»"),
-        "cancel": _l("%(who)s cancelled the order: «%(reason)s»"),
-        "dispatch": _l("The assignment was offered to the lot's vendors."),
-        "redispatch": _l("%(who)s offered the assignment to the vendors again."),
-        "assign": _l("The order was assigned to a vendor."),
-        "escalate": _l("No vendor could be assigned: the participation service follows up."),
-        "vendor_asked": _l("A vendor was asked to take the assignment."),
-        "vendor_declined": _l("%(who)s declined the assignment."),
-        "vendor_quoted": _l("%(who)s sent a quote."),
-        "vendor_expired": _l("A vendor did not answer before the deadline."),
-        "vendor_withdrawn": _l("A request to a vendor was withdrawn: the vendor no longer "
-                               "takes part in the lot."),
-        "deliver": _l("%(who)s marked the service as delivered."),
-        "confirm_receipt": _l("%(who)s confirmed the service was received."),
-        "close": _l("%(who)s closed the order."),
-    }
-
-
 def notification_phrases() -> dict[str, Any]:
     return {
         "order_submitted": _l("Order %(reference)s “%(title)s” was submitted and waits for "
@@ -173,22 +144,12 @@ def attempt_kind_labels() -> dict[str, Any]:
             "invitation": _l("Invitation to quote (mini-competition)")}
 
 
-def attempt_state_label(attempt: VendorAttempt) -> str:
-    if attempt.state is AttemptState.DECLINED and attempt.conflict_of_interest:
+def attempt_state_label(attempt: VendorAttempt | history.TimelineRow) -> str:
+    """An attempt's state in words (a portal's own attempt or a row of the timeline)."""
+    state = str(attempt.state)
+    if state == AttemptState.DECLINED and attempt.conflict_of_interest:
         return _("Declined: conflict of interest")
-    labels = attempt_state_labels()
-    return str(labels.get(attempt.state.value, attempt.state.value))
-
-
-def event_sentence(event: OrderEvent) -> str:
-    who = event.actor.display_name if event.actor is not None else _("The platform")
-    payload = event.payload or {}
-    phrase = event_phrases().get(event.action)
-    if phrase is None:
-        return _("%(who)s: %(action)s", who=who, action=event.action)
-    return str(phrase) % {"who": who, "reason": event.reason,
-                          "count": payload.get("approvals", ""),
-                          "required": payload.get("approvals_required", "")}
+    return str(attempt_state_labels().get(state, state))
 
 
 def notification_text(notification: Notification) -> str:
@@ -578,21 +539,17 @@ PAGE_ACTIONS = {"submit", "withdraw", "approve", "request_changes", "reject", "c
 
 def _render_show(order: Order, reason_form: ReasonForm | None = None) -> ViewResult:
     role = current_user.role.value
-    events = services.order_events(current_user, order.id)
+    events = history.order_history(current_user, order.id)
     # The reason of the move that put the order in its current state, if it had one.
     last_move = next((e for e in reversed(events) if e.action not in workflow.NOTES), None)
     status_reason = (last_move.reason if last_move is not None
                      and last_move.to_state == order.status.value else "")
     already_approved = any(a.staff_id == current_user.id and a.round == order.submission_round
                            for a in order.approvals)
-    # The assignment timeline: buyers and staff only (a vendor sees its own answers in its
-    # portal, not its competitors').
-    attempts = (assignment.order_attempts(order)
-                if current_user.is_staff or role == Role.BUYER.value else [])
     kinds = attempt_kind_labels()
     return render_template(
-        "orders/show.html", attempts=attempts, attempt_state=attempt_state_label,
-        documents=quote_documents.visible_on_order(current_user, attempts),
+        "orders/show.html", attempts=history.assignment_timeline(current_user, order),
+        attempt_state=attempt_state_label,
         attempt_kind=lambda kind: str(kinds.get(str(kind), kind)),
         order=order, events=events, status_reason=status_reason,
         actions=set(workflow.allowed_actions(order, role)) & PAGE_ACTIONS,

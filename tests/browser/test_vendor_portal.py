@@ -187,9 +187,11 @@ def test_a_vendor_declines_the_next_accepts_and_the_buyer_sees_the_timeline(
         t("Assigned to a vendor"))
     timeline = buyer.locator("table.order-assignment tbody tr")
     expect(timeline).to_have_count(2)
-    expect(timeline.nth(0)).to_contain_text(first.vendor_name)
+    # Bids are sealed (DESIGN §1): who declined, and why, is not the buyer's to know.
+    expect(timeline.nth(0)).to_contain_text(t("A vendor"))
+    expect(timeline.nth(0)).not_to_contain_text(first.vendor_name)
     expect(timeline.nth(0)).to_contain_text(t("Declined"))
-    expect(timeline.nth(0)).to_contain_text("Aucun animateur libre.")
+    expect(timeline.nth(0)).not_to_contain_text("Aucun animateur libre.")
     expect(timeline.nth(1)).to_contain_text(second.vendor_name)
     expect(timeline.nth(1)).to_contain_text(t("Accepted"))
 

@@ -179,7 +179,10 @@ def test_the_flow_through_the_api(client: FlaskClient, tokens: dict[str, str]) -
     events = client.get(f"{path}/events", headers=bearer(tokens["buyer_a"])).get_json()
     assert [e["action"] for e in events] == ["create", "submit", "request_changes", "submit",
                                              "approve"]
-    assert all(len(e["hash"]) == 64 for e in events)
+    # The chain hash is for staff only (bids are sealed, DESIGN §1).
+    assert all(e["hash"] is None for e in events)
+    staff_events = client.get(f"{path}/events", headers=bearer(tokens["staff"])).get_json()
+    assert all(len(e["hash"]) == 64 for e in staff_events)
 
 
 def test_a_four_eyes_order_shows_its_approvals(client: FlaskClient,

@@ -136,14 +136,16 @@ def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
         vendor2.get(f"/vendor/offers/{second.id}"))
     assert vendor2.get(f"/orders/{order.id}").status_code == 200
 
-    # The buyer and staff see the timeline; only staff see quote prices (none here).
+    # The buyer and staff see the timeline; bids are sealed: the buyer sees the assigned
+    # vendor, not who declined nor why (DESIGN §1).
     for who in ("buyer1", "staff1"):
         shown = page_text(demo_client_for(demo_world[who]).get(f"/orders/{order.id}"))
-        assert "Assignment" in shown
-        assert first.vendor.name in shown and second.vendor.name in shown
-        assert "Declined" in shown and "Reason: Nobody free in March" in shown
+        assert "Assignment" in shown and second.vendor.name in shown
+        assert "Declined" in shown
         assert "Accepted" in shown and "Assigned to a vendor" in shown
         assert "declined the assignment." in shown  # the history sentence
+        assert (first.vendor.name in shown) is (who == "staff1")
+        assert ("Reason: Nobody free in March" in shown) is (who == "staff1")
     buyer_notes = page_text(demo_client_for(demo_world["buyer1"]).get("/orders/notifications"))
     assert f"Your order {order.reference} “Balade participative” is assigned" in buyer_notes
 
@@ -241,8 +243,10 @@ def test_a_mini_competition_sends_invitations_and_quotes_are_checked(
     staff_page = page_text(demo_client_for(demo_world["staff1"]).get(f"/orders/{order.id}"))
     assert f"Price excl. VAT: {format_eur(price, 'en')}" in staff_page
     assert "Quote selected" in staff_page
+    # The competition is closed: the buyer may now see the quote (DESIGN §1).
     buyer_page = page_text(demo_client_for(demo_world["buyer1"]).get(f"/orders/{order.id}"))
-    assert "Quote selected" in buyer_page and "Price excl. VAT:" not in buyer_page
+    assert "Quote selected" in buyer_page
+    assert f"Price excl. VAT: {format_eur(price, 'en')}" in buyer_page
     assert "Invitation to quote (mini-competition)" in buyer_page
 
 
