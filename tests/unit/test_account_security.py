@@ -289,3 +289,47 @@ def test_successful_logins_do_not_use_up_the_account_limits(
     user = make_user()
     assert [_attempt(app.test_client(), user, PASSWORD, "203.0.113.20")
             for _ in range(4)] == [302] * 4
+
+
+# --- 6. Links in e-mails: url_for on PUBLIC_BASE_URL, in a request or a worker -------------
+
+PUBLIC = "https://portal.example.brussels/marches"
+
+
+def test_a_link_in_an_e_mail_rendered_outside_a_request_uses_the_public_address(
+        app: Flask, make_user: Callable[..., User]) -> None:
+    """As in a Celery worker: an app context, no request. The scheme and the path prefix of
+    PUBLIC_BASE_URL are kept, and the link opens the page it names."""
+    from flask import has_request_context
+
+    app.config["PUBLIC_BASE_URL"] = PUBLIC + "/"
+    user = make_user()
+    assert not has_request_context()
+    services.request_password_reset(user.email)
+    db.session.commit()
+    body = mails_to(user.email)[-1]["body"]
+    link = next(word for word in body.split() if word.startswith("https://"))
+    assert link.startswith(PUBLIC + "/password/reset/")
+    path = link.removeprefix(PUBLIC)
+    assert app.test_client().get(path).status_code == 200
+
+
+def test_a_forged_host_header_does_not_reach_the_links_of_an_e_mail(
+        app: Flask, client: FlaskClient, make_user: Callable[..., User]) -> None:
+    app.config["PUBLIC_BASE_URL"] = PUBLIC
+    staff = make_user(Role.STAFF)
+    client.post("/register", data=REGISTRATION, headers={"Host": "attacker.example"})
+    for mail in mails_to(staff.email) + mails_to(REGISTRATION["email"]):
+        assert "attacker.example" not in mail["body"]
+        assert PUBLIC + "/" in mail["body"]
+
+
+def test_no_e_mail_template_builds_a_link_by_hand() -> None:
+    from pathlib import Path
+
+    import app as package
+
+    folder = Path(package.__file__).parent / "templates" / "emails"
+    offenders = [p.name for p in folder.glob("*.txt")
+                 if "base_url" in p.read_text() or "http" in p.read_text()]
+    assert offenders == []
