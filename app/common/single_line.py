@@ -104,3 +104,16 @@ class SingleLineString(fields.String):
         super().__init__(validate=[
             Length(max=max_length, error=_l("Use at most %(n)s characters.", n=max_length)),
             SingleLineValidator()], **kwargs)
+
+
+def text_problems(*, single: dict[str, Any] | None = None,
+                  multi: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """Per-field errors for the service layer: ``single`` maps field names to single-line
+    values, ``multi`` to multi-line ones."""
+    errors: dict[str, list[str]] = {}
+    for values, check in ((single or {}, single_line_problem), (multi or {}, multi_line_problem)):
+        for name, value in values.items():
+            problem = check(value)
+            if problem:
+                errors[name] = [problem]
+    return errors

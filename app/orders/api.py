@@ -28,6 +28,7 @@ from werkzeug.datastructures import FileStorage
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
 from app.common.downloads import private_attachment
 from app.common.errors import ValidationFailed, field_errors, problem
+from app.common.single_line import SingleLineString
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders import assignment, quote_documents, services, workflow
@@ -116,7 +117,7 @@ class OrderInSchema(_Strict):
 
     lot_id = StrictInt(required=True, validate=Range(
         1, INT32_MAX, error=_l("Choose a lot of the framework.")), error_messages=REQUIRED)
-    title = _text(200, required=True)
+    title = SingleLineString(200, required=True)
     objectives = _text(5000, required=True)
     participation_level = _choice(LEVELS, _l("Choose a level of citizen involvement."),
                                   required=True)

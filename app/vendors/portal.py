@@ -22,6 +22,7 @@ from app.auth.views import ViewResult
 from app.common import money
 from app.common.downloads import private_attachment
 from app.common.errors import Forbidden, ValidationFailed
+from app.common.single_line import MultiLine, SingleLine
 from app.common.time import utcnow
 from app.extensions import db, login_manager
 from app.orders import assignment, quote_documents, services
@@ -44,15 +45,15 @@ class AcceptForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[Needed()],
+    reason = TextAreaField(_l("Reason"), validators=[Needed(), MultiLine()],
                            description=_l("The participation service reads it. For example: "
                                           "no one available on these dates."))
 
 
 class QuoteForm(FlaskForm):
-    price = StringField(_l("Price excl. VAT (€)"), validators=[Needed()],
+    price = StringField(_l("Price excl. VAT (€)"), validators=[Needed(), SingleLine()],
                         render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    note = TextAreaField(_l("Note (optional)"),
+    note = TextAreaField(_l("Note (optional)"), validators=[MultiLine()],
                          description=_l("What the price includes, your approach, who would "
                                         "facilitate."))
     # Checked by the service (type, size, name), like a file sent through the API.
