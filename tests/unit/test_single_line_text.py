@@ -211,3 +211,12 @@ def test_the_catalogue_services_refuse_a_title_on_two_lines_whoever_calls_them(
     errors = catalogue.item_errors(data)
     assert {"title_fr", "title_en", "description_nl"} <= set(errors)
     assert "description_fr" not in errors
+
+
+def test_the_cli_refuses_a_token_name_on_two_lines_cleanly(
+        app: Flask, make_user: Callable[..., User]) -> None:
+    user = make_user()
+    result = app.test_cli_runner().invoke(args=["tokens", "create", "--email", user.email,
+                                                "--name", "cli\nX"])
+    assert result.exit_code == 1 and "line" in result.output
+    assert db.session.execute(select(func.count(ApiToken.id))).scalar_one() == 0
