@@ -12,7 +12,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.auth import services
-from app.auth.models import ApiToken, LoginSession, OneTimeToken, Organisation, Role, User
+from app.auth.models import (
+    ApiToken,
+    Language,
+    LoginSession,
+    OneTimeToken,
+    Organisation,
+    Role,
+    User,
+)
 from app.common.errors import ValidationFailed
 from app.common.outbox import OutboxMessage
 from app.extensions import db
@@ -69,7 +77,7 @@ def test_registration_answers_the_same_for_a_new_a_known_address_and_a_known_org
 
 def test_registering_with_a_known_address_tells_its_owner_by_e_mail_and_changes_nothing(
         client: FlaskClient, make_user: Callable[..., User]) -> None:
-    owner = make_user(email="known@forest.example")
+    owner = make_user(email="known@forest.example", language=Language.EN)
     before = owner.password_hash
     _register(client, email="Known@Forest.example")
     (mail,) = mails_to("known@forest.example")
@@ -234,7 +242,7 @@ def test_a_password_reset_revokes_the_api_tokens_and_says_so(
 def test_a_password_change_revokes_the_api_tokens_and_other_sessions_and_says_so(
         app: Flask, client: FlaskClient, make_user: Callable[..., User],
         login: Callable[[User], None]) -> None:
-    user = make_user(language=services.Language.EN)
+    user = make_user(language=Language.EN)
     _row, token = services.create_api_token(user, "script")
     db.session.commit()
     other_device = app.test_client()
