@@ -102,7 +102,11 @@ def tokens_create(email: str, name: str) -> None:
     if user is None or not user.active:
         click.echo(f"no active user {email!r}", err=True)
         sys.exit(1)
-    _row, plaintext = services.create_api_token(user, name)
+    try:
+        _row, plaintext = services.create_api_token(user, name)
+    except ValidationFailed as exc:
+        click.echo(f"name: {' '.join(exc.errors['name'])}", err=True)
+        sys.exit(1)
     db.session.commit()
     click.echo(f"API token for {user.email} (shown once):")
     click.echo(plaintext)

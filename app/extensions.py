@@ -45,11 +45,12 @@ babel = Babel()
 mail = Mail()
 
 
-def _client_address() -> str:
+def client_address() -> str:
+    """The client's address as every rate limit sees it."""
     return get_remote_address() or request.remote_addr or "unknown"
 
 
-limiter = Limiter(key_func=_client_address, default_limits=[])
+limiter = Limiter(key_func=client_address, default_limits=[])
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -65,7 +65,12 @@ class BaseConfig:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_LIMIT_PER_IP = "20 per minute"
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
+    # Failed logins to one account from one address, then from all addresses together: an
+    # attacker's failures lock their own address out, not the owner logging in elsewhere.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_IP = "5 per minute"
+    LOGIN_LIMIT_PER_ACCOUNT = "50 per hour"
+    REGISTER_LIMIT_PER_IP = "10 per hour"
+    RESET_LIMIT_PER_IP = "10 per hour"
     # Messages sent through the facilitator directory's contact form, per address.
     CONTACT_LIMIT_PER_IP = "5 per minute"
 
@@ -105,7 +110,10 @@ class TestingConfig(BaseConfig):
     # argon2id at its lowest cost (see app.auth.services): tests log in hundreds of times.
     PASSWORD_HASH_CHEAP = True
     LOGIN_LIMIT_PER_IP = "1000 per minute"
+    LOGIN_LIMIT_PER_ACCOUNT_AND_IP = "1000 per minute"
     LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
+    REGISTER_LIMIT_PER_IP = "1000 per minute"
+    RESET_LIMIT_PER_IP = "1000 per minute"
 
 
 class ProductionConfig(BaseConfig):
@@ -155,6 +163,7 @@ _ENV_STRINGS = (
     "SECRET_KEY", "REDIS_URL", "CELERY_BROKER_URL", "RATELIMIT_STORAGE_URI", "MAIL_SERVER",
     "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL",
     "INSTANCE_DIR", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT", "CONTACT_LIMIT_PER_IP",
+    "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "REGISTER_LIMIT_PER_IP", "RESET_LIMIT_PER_IP",
     "CELERY_RESULT_BACKEND",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",

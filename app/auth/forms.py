@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, R
 
 from app.auth.services import MIN_PASSWORD_LENGTH
 from app.common.numbers import coerce_choice_id
+from app.common.single_line import MultiLine, SingleLine
 
 
 def organisation_type_choices() -> list[tuple[str, str]]:
@@ -42,7 +43,7 @@ class LoginForm(FlaskForm):
 
 class RegistrationForm(FlaskForm):
     organisation_name = StringField(_l("Name of the organisation"),
-                                    validators=[DataRequired(), Length(max=200)],
+                                    validators=[DataRequired(), Length(max=200), SingleLine()],
                                     render_kw={"autocomplete": "organization"})
     organisation_type = SelectField(_l("Type of organisation"), choices=organisation_type_choices,
                                     validators=[DataRequired()])
@@ -50,11 +51,13 @@ class RegistrationForm(FlaskForm):
         _l("Enterprise number (optional)"),
         description=_l("The BCE/KBO number, for example 0207.373.429."),
         validators=[Optional(), Regexp(r"^[01]\d{3}[.\s]?\d{3}[.\s]?\d{3}$",
-                                       message=_l("Use the form 0123.456.789."))],
+                                       message=_l("Use the form 0123.456.789.")), SingleLine()],
     )
-    address = StringField(_l("Address (optional)"), validators=[Optional(), Length(max=300)],
+    address = StringField(_l("Address (optional)"),
+                          validators=[Optional(), Length(max=300), SingleLine()],
                           render_kw={"autocomplete": "street-address"})
-    full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)],
+    full_name = StringField(_l("Your full name"),
+                            validators=[DataRequired(), Length(max=200), SingleLine()],
                             render_kw={"autocomplete": "name"})
     email = EmailField(_l("Your professional e-mail address"),
                        validators=[DataRequired(), Email(), Length(max=254)],
@@ -116,7 +119,7 @@ class ChangePasswordForm(FlaskForm):
 class ApiTokenForm(FlaskForm):
     name = StringField(_l("Name of the token"),
                        description=_l("For example the tool that will use it."),
-                       validators=[DataRequired(), Length(max=100)])
+                       validators=[DataRequired(), Length(max=100), SingleLine()])
 
 
 class ConfirmForm(FlaskForm):
@@ -126,12 +129,13 @@ class ConfirmForm(FlaskForm):
 class SuspendForm(FlaskForm):
     reason = TextAreaField(_l("Reason"),
                            description=_l("The organisation's users will receive this reason."),
-                           validators=[DataRequired(), Length(max=2000)])
+                           validators=[DataRequired(), Length(max=2000), MultiLine()])
 
 
 class CreateUserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    full_name = StringField(_l("Full name"),
+                            validators=[DataRequired(), Length(max=200), SingleLine()])
     role = SelectField(_l("Role"), choices=role_choices)
     vendor = SelectField(_l("Vendor (for vendor users)"), coerce=coerce_choice_id,
                          validate_choice=False)

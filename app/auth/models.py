@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db import enum_type
@@ -81,7 +81,7 @@ class User(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased, so the unique constraint is case-insensitive.
+    # Stored lower-cased; uq_user_email_lower makes uniqueness case-insensitive anyway.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -138,6 +138,12 @@ class User(Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+# One account per address and one organisation per name, whatever the case: the database
+# decides, so two registrations at the same moment cannot both pass the service's check.
+Index("uq_user_email_lower", func.lower(User.email), unique=True)
+Index("uq_organisation_name_lower", func.lower(Organisation.name), unique=True)
 
 
 class LoginSession(Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -13,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import (
@@ -23,12 +23,12 @@ from app.auth.models import (
     OneTimeToken,
     OneTimeTokenPurpose,
     Organisation,
-    OrganisationType,
     Role,
     User,
 )
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
+from app.common.single_line import single_line_problem
 from app.common.time import utcnow
 from app.extensions import db
 from app.vendors.models import Vendor
@@ -78,18 +78,28 @@ def _check_password(password: str, field: str = "password") -> None:
         raise ValidationFailed({field: problems})
 
 
+def valid_email_syntax(email: str) -> bool:
+    email = normalise_email(email)
+    return bool(_EMAIL_RE.match(email)) and len(email) <= 254
+
+
+_EMAIL_TAKEN = _l("An account with this e-mail already exists.")
+
+
 def _check_email(email: str, field: str = "email") -> str:
     email = normalise_email(email)
-    if not _EMAIL_RE.match(email) or len(email) > 254:
+    if not valid_email_syntax(email):
         raise ValidationFailed({field: [str(_l("Enter a valid e-mail address."))]})
-    if db.session.execute(select(User.id).where(User.email == email)).first():
-        raise ValidationFailed({field: [str(_l("An account with this e-mail already exists."))]})
+    if user_by_email(email) is not None:
+        raise ValidationFailed({field: [str(_EMAIL_TAKEN)]})
     return email
 
 
 def user_by_email(email: str) -> User | None:
+    # lower() on the column too: the unique index is on lower(email), and a row stored before
+    # addresses were lower-cased is still found.
     return db.session.execute(
-        select(User).where(User.email == normalise_email(email))
+        select(User).where(func.lower(User.email) == normalise_email(email))
     ).scalar_one_or_none()
 
 
@@ -139,60 +149,6 @@ def end_all_login_sessions(user: User) -> None:
 
 
 # --- Registration and adhesion -----------------------------------------------------------
-
-@dataclass
-class Registration:
-    organisation_name: str
-    organisation_type: str
-    enterprise_number: str
-    address: str
-    full_name: str
-    email: str
-    password: str
-    language: str
-
-
-def register_organisation(data: Registration) -> User:
-    """A public body asks to join: the organisation stays pending until staff approve it."""
-    errors: dict[str, list[str]] = {}
-    name = data.organisation_name.strip()
-    if not name:
-        errors["organisation_name"] = [str(_l("This field is required."))]
-    elif db.session.execute(
-        select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
-    ).first():
-        errors["organisation_name"] = [str(_l("This organisation is already registered."))]
-    if data.organisation_type not in {t.value for t in OrganisationType}:
-        errors["organisation_type"] = [str(_l("Choose a type of organisation."))]
-    if data.language not in {lang.value for lang in Language}:
-        errors["language"] = [str(_l("Choose a language."))]
-    try:
-        email = _check_email(data.email)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    problems = password_problems(data.password)
-    if problems:
-        errors["password"] = problems
-    if errors:
-        raise ValidationFailed(errors)
-
-    organisation = Organisation(
-        name=name,
-        type=OrganisationType(data.organisation_type),
-        enterprise_number=data.enterprise_number.strip() or None,
-        address=data.address.strip(),
-        status=AdhesionStatus.PENDING,
-    )
-    user = User(email=email, full_name=data.full_name.strip(), role=Role.BUYER,
-                organisation=organisation, language=Language(data.language),
-                password_hash=hash_password(data.password))
-    db.session.add_all([organisation, user])
-    db.session.flush()
-    for staff in staff_recipients():
-        queue_email(to=staff.email, language=staff.language.value,
-                    template="adhesion_requested", organisation=organisation, requester=user)
-    return user
-
 
 def staff_recipients() -> list[User]:
     return list(db.session.execute(
@@ -334,6 +290,9 @@ def create_user(actor: User | None, *, email: str, role: str, full_name: str = "
         problems = password_problems(password)
         if problems:
             errors["password"] = problems
+    name_problem = single_line_problem(full_name)
+    if name_problem:
+        errors["full_name"] = [name_problem]
     if errors:
         raise ValidationFailed(errors)
     user = User(
@@ -342,8 +301,14 @@ def create_user(actor: User | None, *, email: str, role: str, full_name: str = "
         vendor_id=vendor_id if role == Role.VENDOR else None,
         password_hash=hash_password(password) if password else None,
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # The address may be taken between the check and this insert (another admin, the
+        # CLI, a registration): the unique index on lower(email) decides, and says so here.
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:
+        raise ValidationFailed({"email": [str(_EMAIL_TAKEN)]}) from None
     if password is None:
         token = _new_one_time_token(user, OneTimeTokenPurpose.INVITATION, hours=INVITATION_HOURS)
         queue_email(to=user.email, language=user.language.value, template="invitation",
@@ -364,8 +329,27 @@ def change_password(actor: User, current: str, new: str) -> None:
     _check_password(new, "new_password")
     actor.password_hash = hash_password(new)
     # Every other login of this person ends; the current one is started again by the view.
-    end_all_login_sessions(actor)
+    end_credentials(actor)
     db.session.flush()
+
+
+def end_credentials(user: User) -> None:
+    """After a password change or reset nothing issued before it still works: login
+    sessions, API tokens and e-mailed links (someone who had the old password may have
+    made any of them)."""
+    now = utcnow()
+    end_all_login_sessions(user)
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now).execution_options(synchronize_session=False))
+    _cancel_one_time_tokens(user)
+
+
+def _cancel_one_time_tokens(user: User) -> None:
+    db.session.execute(
+        update(OneTimeToken).where(OneTimeToken.user_id == user.id,
+                                   OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False))
 
 
 # --- One-time tokens (password reset, invitation) ----------------------------------------
@@ -383,6 +367,8 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
+    # Only the newest link works: an older e-mail lying in a mailbox is worth nothing.
+    _cancel_one_time_tokens(user)
     token = _new_one_time_token(user, OneTimeTokenPurpose.PASSWORD_RESET, hours=hours)
     db.session.flush()
     queue_email(to=user.email, language=user.language.value, template="password_reset",
@@ -417,7 +403,7 @@ def reset_password(token: str, new_password: str) -> User:
         raise Conflict(str(_l("This link has expired or was already used. Ask for a new one.")))
     user = row.user
     user.password_hash = hash_password(new_password)
-    end_all_login_sessions(user)
+    end_credentials(user)
     db.session.flush()
     return user
 
@@ -426,6 +412,9 @@ def reset_password(token: str, new_password: str) -> User:
 
 def create_api_token(actor: User, name: str = "") -> tuple[ApiToken, str]:
     """Returns the row and the token itself, which is shown once and stored only hashed."""
+    problem = single_line_problem(name)
+    if problem:
+        raise ValidationFailed({"name": [problem]})
     plaintext = "pp_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=actor.id, name=name.strip()[:100], token_hash=sha256(plaintext),
                    prefix=plaintext[:10])

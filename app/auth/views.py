@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import (
@@ -21,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from app.auth import services
+from app.auth import registration, services
 from app.auth.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -34,7 +35,7 @@ from app.auth.forms import (
 )
 from app.auth.models import User
 from app.common.errors import Conflict, ValidationFailed
-from app.extensions import db, limiter
+from app.extensions import client_address, db, limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -72,16 +73,26 @@ def safe_next(target: str | None, default: str = "main.home") -> str:
     return url_for(default)
 
 
+def _account() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254]
+
+
 def _account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
+    return "login-account:" + _account()
 
 
-def _per_ip_limit() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_IP"])
+def _account_address_key() -> str:
+    return f"login-account-address:{_account()}|{client_address()}"
 
 
-def _per_account_limit() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
+def _setting(name: str) -> Callable[[], str]:
+    """A limit read from the configuration at request time (tests and operators change it)."""
+    return lambda: str(current_app.config[name])
+
+
+def _failed_login(response: Response) -> bool:
+    """Only failures count against an account: its owner logging in often is no attack."""
+    return response.status_code != 302
 
 
 def _apply_errors(form: object, errors: dict[str, list[str]]) -> None:
@@ -96,8 +107,13 @@ def _apply_errors(form: object, errors: dict[str, list[str]]) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_per_ip_limit, methods=["POST"])
-@limiter.limit(_per_account_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(_setting("LOGIN_LIMIT_PER_IP"), methods=["POST"])
+# Failures from one address lock that address out of the account, not its owner elsewhere;
+# a slower ceiling across all addresses still stops a distributed guess.
+@limiter.limit(_setting("LOGIN_LIMIT_PER_ACCOUNT_AND_IP"), key_func=_account_address_key,
+               methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(_setting("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_account_key, methods=["POST"],
+               deduct_when=_failed_login)
 def login() -> ViewResult:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -131,6 +147,7 @@ def logout() -> ViewResult:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_setting("REGISTER_LIMIT_PER_IP"), methods=["POST"])
 def register() -> ViewResult:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -140,7 +157,7 @@ def register() -> ViewResult:
         locale = get_locale()
         form.language.data = locale.language if locale else "fr"
     if form.validate_on_submit():
-        data = services.Registration(
+        data = registration.Registration(
             organisation_name=form.organisation_name.data or "",
             organisation_type=form.organisation_type.data or "",
             enterprise_number=form.enterprise_number.data or "",
@@ -151,7 +168,7 @@ def register() -> ViewResult:
             language=form.language.data or "fr",
         )
         try:
-            services.register_organisation(data)
+            registration.register_organisation(data)
         except ValidationFailed as exc:
             db.session.rollback()
             _apply_errors(form, exc.errors)
@@ -167,7 +184,7 @@ def registered() -> ViewResult:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_per_ip_limit, methods=["POST"])
+@limiter.limit(_setting("RESET_LIMIT_PER_IP"), methods=["POST"])
 def forgot_password() -> ViewResult:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -196,7 +213,8 @@ def reset_password(token: str) -> ViewResult:
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
-            flash(_("Your password is set. You can now log in."), "success")
+            flash(_("Your password is set. Every session was logged out and your API tokens "
+                    "were revoked. You can now log in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
 
@@ -249,7 +267,8 @@ def settings_password() -> ViewResult:
             services.start_login_session(user, request.headers.get("User-Agent", ""))
             db.session.commit()
             login_user(user)
-            flash(_("Your password is changed. Your other sessions were logged out."), "success")
+            flash(_("Your password is changed. Your other sessions were logged out and your API "
+                    "tokens were revoked."), "success")
             return redirect(url_for("auth.settings"))
     return _render_settings(password_form=form)
 
@@ -259,9 +278,14 @@ def settings_password() -> ViewResult:
 def settings_token_create() -> ViewResult:
     form = ApiTokenForm()
     if form.validate_on_submit():
-        _row, plaintext = services.create_api_token(current_user, form.name.data or "")
-        db.session.commit()
-        return _render_settings(new_token=plaintext)
+        try:
+            _row, plaintext = services.create_api_token(current_user, form.name.data or "")
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            return _render_settings(new_token=plaintext)
     return _render_settings(token_form=form)
 
 

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.catalogue.amounts import parse_amount, parse_percent, typed_amount, typed_percent
 from app.common.form_fields import WholeNumberField
 from app.common.numbers import coerce_choice_id
+from app.common.single_line import MultiLine, SingleLine
 
 
 def _locale() -> str:
@@ -75,16 +76,16 @@ def unit_choices() -> list[tuple[str, str]]:
 
 
 def _title(label: Any) -> StringField:
-    return StringField(label, validators=[DataRequired(), Length(max=300)])
+    return StringField(label, validators=[DataRequired(), Length(max=300), SingleLine()])
 
 
 def _description(label: Any) -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), Length(max=5000)])
+    return TextAreaField(label, validators=[Optional(), Length(max=5000), MultiLine()])
 
 
 class FrameworkForm(FlaskForm):
     reference = StringField(_l("Reference"), description=_l("For example BPART-2025-001."),
-                            validators=[DataRequired(), Length(max=50)])
+                            validators=[DataRequired(), Length(max=50), SingleLine()])
     title_fr = _title(_l("Title in French"))
     title_nl = _title(_l("Title in Dutch"))
     title_en = _title(_l("Title in English"))
@@ -131,7 +132,7 @@ class AddMemberForm(FlaskForm):
 
 
 class MembershipReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000), MultiLine()])
 
 
 def ranking_form(members: list[Any], submitted: bool = False) -> FlaskForm:
@@ -176,7 +177,7 @@ class ItemForm(FlaskForm):
         _l("Code"),
         description=_l("1 to 40 letters, digits, dots, dashes or underscores, for example "
                        "L3-WS-HALF. It cannot be changed later."),
-        validators=[DataRequired(), Length(max=40)])
+        validators=[DataRequired(), Length(max=40), SingleLine()])
     title_fr = _title(_l("Title in French"))
     title_nl = _title(_l("Title in Dutch"))
     title_en = _title(_l("Title in English"))

@@ -30,6 +30,7 @@ from app.catalogue.models import (
 from app.catalogue.signals import membership_withdrawn
 from app.common import admin_log
 from app.common.errors import Conflict, NotFound, ValidationFailed
+from app.common.single_line import text_problems
 from app.common.text import search_words
 from app.common.time import BRUSSELS, utcnow
 from app.extensions import db
@@ -268,7 +269,17 @@ def item_errors(data: ItemData) -> dict[str, list[str]]:
         errors["vat_rate_bp"] = [str(_l("Enter a VAT rate between 0 and 100 %."))]
     if db.session.get(Lot, data.lot_id) is None:
         errors["lot_id"] = [str(_l("Choose an existing lot."))]
-    return errors
+    return {**_text_errors(data, "code", *_TITLES, multi=_DESCRIPTIONS), **errors}
+
+
+_TITLES = ("title_fr", "title_nl", "title_en")
+_DESCRIPTIONS = ("description_fr", "description_nl", "description_en")
+
+
+def _text_errors(data: Any, *single: str, multi: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Titles and codes on one line, descriptions without control characters (common rule)."""
+    return text_problems(single={name: getattr(data, name) for name in single},
+                         multi={name: getattr(data, name) for name in multi})
 
 
 def _item_data(item: CatalogueItem, **changes: Any) -> ItemData:
@@ -568,7 +579,7 @@ def _framework_errors(data: FrameworkData, framework_id: int | None) -> dict[str
         errors["max_value_cents"] = [str(_l("Enter an amount between 0 and 100 000 000 000."))]
     if data.status not in {s.value for s in FrameworkStatus}:
         errors["status"] = [str(_l("Choose a status from the list."))]
-    return errors
+    return {**_text_errors(data, "reference", *_TITLES), **errors}
 
 
 def create_framework(actor: User, data: FrameworkData) -> Framework:
@@ -645,7 +656,7 @@ def _lot_errors(data: LotData, lot_id: int | None) -> dict[str, list[str]]:
         errors["ceiling_cents"] = [str(_l("Enter an amount between 0 and 100 000 000 000."))]
     if not 1 <= data.response_working_days <= 60:
         errors["response_working_days"] = [str(_l("Enter a number between 1 and 60."))]
-    return errors
+    return {**_text_errors(data, *_TITLES, multi=_DESCRIPTIONS), **errors}
 
 
 def _apply_lot(lot: Lot, data: LotData) -> None:

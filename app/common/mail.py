@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, render_template
@@ -10,6 +12,7 @@ from flask_mail import Message
 
 from app.common import outbox
 from app.common.i18n import in_language
+from app.common.single_line import one_line
 from app.extensions import mail
 
 log = logging.getLogger(__name__)
@@ -21,9 +24,10 @@ def queue_email(*, to: str, language: str, template: str, scrub_after_send: bool
 
     ``event`` names what caused it (``"<order id>:<audit seq>"``): one e-mail per event and
     recipient is an invariant the fault tests check."""
-    context.setdefault("base_url", current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
-    with in_language(language):
-        subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+    with public_urls(), in_language(language):
+        # One line whatever the data: a line break (in an order title stored before the
+        # single-line rule, say) would make every send of this message fail.
+        subject = one_line(render_template(f"emails/{template}.subject.txt", **context))
         body = render_template(f"emails/{template}.txt", **context)
     return outbox.queue(
         "email",
@@ -33,6 +37,18 @@ def queue_email(*, to: str, language: str, template: str, scrub_after_send: bool
     )
 
 
+@contextmanager
+def public_urls() -> Iterator[None]:
+    """``url_for(..., _external=True)`` gives the site's public address (``PUBLIC_BASE_URL``,
+    scheme and path prefix included), in a worker as in a request.
+
+    Never the request's own host: a forged ``Host`` header must not put its address into a
+    password-reset link sent to someone else."""
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/"
+    with current_app.test_request_context("/", base_url=base_url):
+        yield
+
+
 @outbox.handler("email")
 def send_email(payload: dict[str, Any]) -> None:
     """Send through SMTP, or write to the log when no ``MAIL_SERVER`` is configured."""
@@ -40,7 +56,7 @@ def send_email(payload: dict[str, Any]) -> None:
         log.warning("e-mail (no MAIL_SERVER set, logged instead of sent)\nTo: %s\nSubject: %s"
                     "\n\n%s", payload["to"], payload["subject"], payload["body"])
         return
-    message = Message(subject=payload["subject"], recipients=[payload["to"]],
+    message = Message(subject=one_line(payload["subject"]), recipients=[payload["to"]],
                       body=payload["body"],
                       extra_headers={"Content-Language": payload.get("language", "fr")})
     mail.send(message)

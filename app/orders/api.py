@@ -30,6 +30,7 @@ from app.common.communes import commune_names
 from app.common.communes_api import CommuneField, CommuneNamesSchema
 from app.common.downloads import private_attachment
 from app.common.errors import ValidationFailed, field_errors
+from app.common.single_line import SingleLineValidator
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders import assignment, history, quote_documents, services, workflow
@@ -89,13 +90,16 @@ def _text(max_length: int, **kwargs: Any) -> fields.String:
 _NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"  # some visible text, no NUL (the guard's rule)
 
 
-def _required_text(max_length: int, **kwargs: Any) -> fields.String:
+def _required_text(max_length: int, single_line: bool = False, **kwargs: Any) -> fields.String:
     """Text the service refuses when blank: the document says so (minLength, pattern)."""
+    validators: list[Any] = [
+        Length(min=1, max=max_length, error=_l("Use at most %(n)s characters.", n=max_length)),
+        Regexp(_NOT_BLANK, error=_l("This field is required."))]
+    if single_line:
+        validators.append(SingleLineValidator())
     return fields.String(
         required=True,
-        validate=[Length(min=1, max=max_length, error=_l("Use at most %(n)s characters.",
-                                                          n=max_length)),
-                  Regexp(_NOT_BLANK, error=_l("This field is required."))],
+        validate=validators,
         error_messages={**REQUIRED, "invalid": _l("Enter text.")}, **kwargs)
 
 
@@ -133,7 +137,7 @@ class OrderInSchema(_Strict):
 
     lot_id = StrictInt(required=True, validate=Range(
         1, INT32_MAX, error=_l("Choose a lot of the framework.")), error_messages=REQUIRED)
-    title = _required_text(200)
+    title = _required_text(200, single_line=True)
     objectives = _required_text(5000)
     participation_level = _choice(LEVELS, _l("Choose a level of citizen involvement."),
                                   required=True)

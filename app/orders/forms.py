@@ -21,6 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from app.common.single_line import SingleLine
+
 
 class Needed:
     """Marks a field as required on the page (``required``); the service does the check,
@@ -50,7 +52,7 @@ def participation_levels() -> list[tuple[str, Any, Any]]:
 
 class OrderForm(FlaskForm):
     lot_id = HiddenField()
-    title = StringField(_l("Title of the project"), validators=[Needed()],
+    title = StringField(_l("Title of the project"), validators=[Needed(), SingleLine()],
                         description=_l("A short name people will recognise, for example "
                                        "“Redesign of the Place Flagey”."))
     description = TextAreaField(_l("Description (optional)"),

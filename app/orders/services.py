@@ -26,6 +26,7 @@ from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.common.money import vat_cents
 from app.common.numbers import parse_id
+from app.common.single_line import multi_line_problem, single_line_problem
 from app.extensions import db
 from app.orders import lots, workflow
 from app.orders.models import (
@@ -230,6 +231,8 @@ def _validate(data: OrderInput, on: date) -> tuple[dict[str, list[str]], Lot | N
             errors[name] = [str(_l("Enter text."))]
         elif len(value) > limit:
             errors[name] = [str(_l("Use at most %(n)s characters.", n=limit))]
+        elif problem := (single_line_problem if name == "title" else multi_line_problem)(value):
+            errors[name] = [problem]
     for name in ("title", "objectives"):
         if name not in errors and not getattr(data, name).strip():
             errors[name] = [str(_l("This field is required."))]

@@ -23,6 +23,7 @@ from app.common import money
 from app.common.downloads import private_attachment
 from app.common.errors import Forbidden, ValidationFailed
 from app.common.pagination import page_arg
+from app.common.single_line import MultiLine, SingleLine
 from app.common.time import utcnow
 from app.extensions import db, login_manager
 from app.orders import assignment, quote_documents, services
@@ -55,13 +56,13 @@ class AnswerForm(FlaskForm):
     reason is needed only to decline, the price only to quote (the service checks both)."""
 
     answer = RadioField(_l("Your answer"), validators=[Needed()], validate_choice=False)
-    reason = TextAreaField(_l("Reason for declining"),
+    reason = TextAreaField(_l("Reason for declining"), validators=[MultiLine()],
                            description=_l("Needed only if you decline. The participation "
                                           "service reads it. For example: no one available "
                                           "on these dates."))
-    price = StringField(_l("Price excl. VAT (€)"),
+    price = StringField(_l("Price excl. VAT (€)"), validators=[SingleLine()],
                         render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    note = TextAreaField(_l("Note (optional)"),
+    note = TextAreaField(_l("Note (optional)"), validators=[MultiLine()],
                          description=_l("What the price includes, your approach, who would "
                                         "facilitate."))
     # Checked by the service (type, size, name), like a file sent through the API.

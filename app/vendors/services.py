@@ -14,6 +14,7 @@ from app.auth.services import require_admin
 from app.common import admin_log
 from app.common.errors import NotFound, ValidationFailed
 from app.common.mail import queue_email
+from app.common.single_line import text_problems
 from app.extensions import db
 from app.vendors.models import Vendor
 from app.vendors.signals import vendor_deactivated
@@ -54,7 +55,12 @@ def _errors(data: VendorData, vendor_id: int | None) -> dict[str, list[str]]:
     for name_ in ("presentation_fr", "presentation_nl", "presentation_en"):
         if len(getattr(data, name_)) > 3000:
             errors[name_] = [str(_l("Use at most 3000 characters."))]
-    return errors
+    text = text_problems(
+        single={"name": data.name, "enterprise_number": data.enterprise_number,
+                "contact_email": data.contact_email},
+        multi={f"presentation_{lang}": getattr(data, f"presentation_{lang}")
+               for lang in ("fr", "nl", "en")})
+    return {**text, **errors}
 
 
 def _apply(vendor: Vendor, data: VendorData) -> None:
@@ -139,6 +145,9 @@ def send_contact_message(vendor_id: int, data: ContactMessage) -> int:
         errors["organisation"] = [str(_l("Use at most 200 characters."))]
     if not 10 <= len(data.message.strip()) <= 5000:
         errors["message"] = [str(_l("Write between 10 and 5000 characters."))]
+    errors = {**text_problems(single={"sender_name": data.sender_name,
+                                      "organisation": data.organisation},
+                              multi={"message": data.message}), **errors}
     if errors:
         raise ValidationFailed(errors)
     recipients: list[tuple[str, str]] = []

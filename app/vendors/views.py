@@ -20,6 +20,7 @@ from app.catalogue import services as catalogue
 from app.catalogue.labels import reader_language, template_helpers
 from app.catalogue.models import LotMembership
 from app.common.errors import NotFound, ValidationFailed
+from app.common.single_line import MultiLine, SingleLine
 from app.extensions import db, limiter
 from app.vendors import services
 from app.vendors.models import Vendor
@@ -35,16 +36,18 @@ def _helpers() -> dict[str, Any]:
 
 
 class ContactForm(FlaskForm):
-    sender_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)],
+    sender_name = StringField(_l("Your name"),
+                              validators=[DataRequired(), Length(max=200), SingleLine()],
                               render_kw={"autocomplete": "name"})
     sender_email = EmailField(_l("Your e-mail address"),
                               validators=[DataRequired(), Email(), Length(max=254)],
                               description=_l("The facilitator answers you at this address."),
                               render_kw={"autocomplete": "email"})
     organisation = StringField(_l("Organisation (optional)"),
-                               validators=[Optional(), Length(max=200)],
+                               validators=[Optional(), Length(max=200), SingleLine()],
                                render_kw={"autocomplete": "organization"})
-    message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(min=10, max=5000)],
+    message = TextAreaField(_l("Message"),
+                            validators=[DataRequired(), Length(min=10, max=5000), MultiLine()],
                             description=_l("Between 10 and 5000 characters."),
                             render_kw={"rows": "8"})
 

@@ -125,7 +125,7 @@ def register_errors(page: Page, live: LiveApp, lang: str) -> None:
 
 def register_done(page: Page, live: LiveApp, lang: str) -> None:
     _goto(page, "/register/done")
-    _h1(page, live, lang, "Request received")
+    _h1(page, live, lang, "Check your e-mail")
 
 
 def forgot(page: Page, live: LiveApp, lang: str) -> None:

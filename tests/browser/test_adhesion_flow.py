@@ -57,7 +57,7 @@ def test_register_approve_log_in_and_switch_language(
         label="Français")
     visitor.get_by_role("button", name=t("Send the request"), exact=True).click()
     expect(visitor).to_have_url(re.compile(r"/register/done$"))
-    expect(visitor.locator("h1")).to_have_text(t("Request received"))
+    expect(visitor.locator("h1")).to_have_text(t("Check your e-mail"))
 
     # 2. Staff find it among the pending organisations and approve it.
     staff = language_context("fr").new_page()
