@@ -13,7 +13,8 @@ from app.catalogue import services as catalogue
 from app.common.money import format_eur
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment, services
+from app.catalogue.models import LotMembership
+from app.orders import assignment, deadlines, services
 from app.orders.models import Order, OrderStatus, VendorAttempt
 from app.orders.quote_documents import QuoteUpload
 
@@ -104,7 +105,7 @@ def _expire(bid: Bid) -> Bid:
     db.session.execute(update(VendorAttempt).where(VendorAttempt.id == bid.attempt_id)
                        .values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
-    assert assignment.expire_overdue_now() == 1
+    assert deadlines.expire_overdue_now() == 1
     return bid
 
 
@@ -112,7 +113,8 @@ def _quote(bid: Bid, price: int, note: str, pdf: str) -> Bid:
     import hashlib
 
     content = PDF + pdf.encode()
-    assignment.quote(bid.user, bid.attempt_id, price, note, QuoteUpload(pdf, content))
+    assignment.quote(bid.user, bid.attempt_id, price, note, QuoteUpload(pdf, content),
+                     conflict_of_interest=False)
     db.session.commit()
     bid.price_cents, bid.note, bid.pdf = price, note, pdf
     bid.sha256 = hashlib.sha256(content).hexdigest()
@@ -258,13 +260,19 @@ def awarded_competition(people: dict[str, User]) -> World:
 
 
 def escalated_competition(people: dict[str, User]) -> World:
-    """Two quotes above the order's total and a vendor that does not answer: no compliant
-    quote, the order escalates and the competition is closed."""
+    """Two quotes whose vendors then leave the lot, and a vendor that does not answer: no
+    compliant quote, the order escalates and the competition is closed."""
     order = _dispatched(people, 5, "L5-STREET")
     first, second, silent = _invited(order)
     total = order.total_excl_vat_cents
-    _quote(first, total + 1357, "Avec captation video", "offre-chere.pdf")
-    _quote(second, total + 4680, "Trois permanences", "offre-tres-chere.pdf")
+    _quote(first, total - 1357, "Avec captation video", "offre-chere.pdf")
+    _quote(second, total - 4680, "Trois permanences", "offre-tres-chere.pdf")
+    for bid in (first, second):
+        membership = db.session.execute(select(LotMembership).where(
+            LotMembership.lot_id == order.lot_id,
+            LotMembership.vendor_id == bid.vendor_id)).scalar_one()
+        catalogue.suspend_member(people["admin"], membership.id, "Audit")
+    db.session.commit()
     _expire(silent)
     db.session.refresh(order)
     assert order.status is OrderStatus.ESCALATED
