@@ -71,6 +71,7 @@ class BaseConfig:
     LOGIN_LIMIT_PER_ACCOUNT = "50 per hour"
     REGISTER_LIMIT_PER_IP = "10 per hour"
     RESET_LIMIT_PER_IP = "10 per hour"
+    RESET_LIMIT_PER_ACCOUNT = "5 per hour"
     # Messages sent through the facilitator directory's contact form, per address.
     CONTACT_LIMIT_PER_IP = "5 per minute"
 
@@ -114,6 +115,7 @@ class TestingConfig(BaseConfig):
     LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
     REGISTER_LIMIT_PER_IP = "1000 per minute"
     RESET_LIMIT_PER_IP = "1000 per minute"
+    RESET_LIMIT_PER_ACCOUNT = "1000 per minute"
 
 
 class ProductionConfig(BaseConfig):
@@ -164,6 +166,7 @@ _ENV_STRINGS = (
     "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL",
     "INSTANCE_DIR", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT", "CONTACT_LIMIT_PER_IP",
     "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "REGISTER_LIMIT_PER_IP", "RESET_LIMIT_PER_IP",
+    "RESET_LIMIT_PER_ACCOUNT",
     "CELERY_RESULT_BACKEND",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",

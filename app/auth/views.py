@@ -185,6 +185,9 @@ def registered() -> ViewResult:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_setting("RESET_LIMIT_PER_IP"), methods=["POST"])
+# Per address asked for, from all clients: nobody's mailbox is flooded with reset links.
+@limiter.limit(_setting("RESET_LIMIT_PER_ACCOUNT"), key_func=lambda: "reset-account:" + _account(),
+               methods=["POST"])
 def forgot_password() -> ViewResult:
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -78,6 +78,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         LOGIN_LIMIT_PER_ACCOUNT_AND_IP="1000 per minute",
         REGISTER_LIMIT_PER_IP="1000 per minute",
         RESET_LIMIT_PER_IP="1000 per minute",
+        RESET_LIMIT_PER_ACCOUNT="1000 per minute",
     )
     with app.app_context():
         flask_migrate.upgrade()

@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 
 from app.auth.models import Role, User
 from app.catalogue import services as catalogue
+from app.catalogue.models import LotMembership
 from app.common.money import format_eur
 from app.common.time import utcnow
 from app.extensions import db
-from app.catalogue.models import LotMembership
 from app.orders import assignment, deadlines, services
 from app.orders.models import Order, OrderStatus, VendorAttempt
 from app.orders.quote_documents import QuoteUpload

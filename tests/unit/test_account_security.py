@@ -183,6 +183,18 @@ def test_registration_and_reset_requests_are_rate_limited_per_address(
                       environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 200
 
 
+def test_reset_requests_for_one_address_are_limited_from_every_client_address(
+        app: Flask, client: FlaskClient) -> None:
+    """One person's mailbox cannot be flooded with reset links from many client addresses."""
+    app.config["RESET_LIMIT_PER_ACCOUNT"] = "2 per hour"
+    codes = [client.post("/password/forgot", data={"email": "Victim@Example.org"},
+                         environ_base={"REMOTE_ADDR": f"192.0.2.{i}"}).status_code
+             for i in range(1, 4)]
+    assert codes == [200, 200, 429]
+    assert client.post("/password/forgot", data={"email": "someone.else@example.org"},
+                       environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 200
+
+
 # --- 2. Reset links and credentials --------------------------------------------------------
 
 def _last_link(user: User) -> str:
