@@ -8,12 +8,10 @@ body answers the first response again; the same key with another body answers 42
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 import marshmallow as ma
-from flask import jsonify, request, url_for
+from flask import request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,8 +19,6 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import fields
 from marshmallow.validate import Length, OneOf, Range, Regexp
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
@@ -31,13 +27,11 @@ from app.common.communes_api import CommuneField, CommuneNamesSchema
 from app.common.downloads import private_attachment
 from app.common.errors import ValidationFailed, field_errors
 from app.common.single_line import SingleLineValidator
-from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment, history, quote_documents, services, workflow
+from app.orders import assignment, history, idempotency, quote_documents, services, workflow
 from app.orders.models import (
     AttemptKind,
     AttemptState,
-    IdempotencyKey,
     Order,
     OrderStatus,
     ParticipationLevel,
@@ -283,11 +277,6 @@ def _input(body: dict[str, Any]) -> services.OrderInput:
     return services.OrderInput(lines=lines, **body)
 
 
-def _fingerprint(raw: Any) -> str:
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, separators=(",", ":"))
-                          .encode()).hexdigest()
-
-
 # --- Endpoints ---------------------------------------------------------------------------
 
 @blp.post("/orders")
@@ -300,51 +289,11 @@ def _fingerprint(raw: Any) -> str:
                   description="Invalid body (`errors` names each field, e.g. "
                               "`lines.0.quantity`), or an Idempotency-Key reused with "
                               "another body")
-@blp.doc(security=_BEARER, parameters=[{
-    "name": "Idempotency-Key", "in": "header", "required": False,
-    "schema": {"type": "string", "maxLength": 200},
-    "description": "Retry safely: the same key and body give the same order."}])
+@blp.doc(security=_BEARER, parameters=[idempotency.PARAMETER])
 def create_order(body: dict[str, Any]) -> ResponseReturnValue:
     """Create a draft order for the caller's organisation (buyers)."""
-    key = request.headers.get("Idempotency-Key", "").strip()
-    fingerprint = _fingerprint(request.get_json(silent=True))
-    if key:
-        if len(key) > 200:
-            raise ValidationFailed({"Idempotency-Key": [str(_l("Use at most 200 characters."))]})
-        replay = _replay(key, fingerprint)
-        if replay is not None:
-            return replay
-    order = services.create_order(current_user, _input(body))
-    data = _serialised(order)
-    if key:
-        db.session.add(IdempotencyKey(user_id=current_user.id, key=key,
-                                      request_hash=fingerprint, status_code=201,
-                                      response=data, created_at=utcnow()))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same key committed meanwhile by a concurrent request: answer as it did.
-        db.session.rollback()
-        replay = _replay(key, fingerprint)
-        if replay is None:
-            raise
-        return replay
-    return order_data(order), 201
-
-
-def _replay(key: str, fingerprint: str) -> ResponseReturnValue | None:
-    row = db.session.execute(select(IdempotencyKey).where(
-        IdempotencyKey.user_id == current_user.id, IdempotencyKey.key == key)
-    ).scalar_one_or_none()
-    if row is None:
-        return None
-    if row.request_hash != fingerprint:
-        raise ValidationFailed({"Idempotency-Key": [str(_l(
-            "This key was already used with a different request."))]})
-    # Already serialised when stored: bypass the response schema.
-    response = jsonify(row.response)
-    response.status_code = row.status_code
-    return response
+    return idempotency.write_once(
+        201, lambda: _serialised(services.create_order(current_user, _input(body))))
 
 
 @blp.get("/orders")

@@ -11,29 +11,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import request
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from app.common.api import PROBLEM_JSON, ProblemSchema
-from app.common.errors import ValidationFailed
-from app.common.time import utcnow
-from app.extensions import db
-from app.orders import services
+from app.orders import idempotency, services
 from app.orders.api import (
     _BEARER,
     _ID,
     OrderInSchema,
     OrderOutSchema,
-    _fingerprint,
-    _replay,
     _serialised,
     blp,
-    order_data,
 )
-from app.orders.models import IdempotencyKey
 
 
 class OrderPatchSchema(OrderInSchema):
@@ -62,35 +52,9 @@ def _merged(order_id: int, body: dict[str, Any]) -> services.OrderInput:
 @blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON,
                   description="Invalid field (`errors` names each), or an Idempotency-Key "
                               "reused with another request")
-@blp.doc(security=_BEARER, parameters=[{
-    "name": "Idempotency-Key", "in": "header", "required": False,
-    "schema": {"type": "string", "maxLength": 200},
-    "description": "Retry safely: the same key and body give the same answer."}])
+@blp.doc(security=_BEARER, parameters=[idempotency.PARAMETER])
 def edit_order(body: dict[str, Any], order_id: int) -> ResponseReturnValue:
     """Edit a draft or changes-requested order (buyers): fields not sent keep their value;
     `lines`, if sent, replaces the lines."""
-    key = request.headers.get("Idempotency-Key", "").strip()
-    # The method and path are part of the fingerprint: a key used for a creation or for
-    # another order is not replayed here.
-    fingerprint = _fingerprint({"method": "PATCH", "path": request.path,
-                                "body": request.get_json(silent=True)})
-    if key:
-        if len(key) > 200:
-            raise ValidationFailed({"Idempotency-Key": [str(_l("Use at most 200 characters."))]})
-        replay = _replay(key, fingerprint)
-        if replay is not None:
-            return replay
-    order = services.update_order(current_user, order_id, _merged(order_id, body))
-    if key:
-        db.session.add(IdempotencyKey(user_id=current_user.id, key=key,
-                                      request_hash=fingerprint, status_code=200,
-                                      response=_serialised(order), created_at=utcnow()))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # the same key committed meanwhile: answer as it did
-        replay = _replay(key, fingerprint)
-        if replay is None:
-            raise
-        return replay
-    return order_data(order)
+    return idempotency.write_once(200, lambda: _serialised(
+        services.update_order(current_user, order_id, _merged(order_id, body))))
