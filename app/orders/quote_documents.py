@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from app.auth.models import Role, User
 from app.common.errors import NotFound
 from app.extensions import db
-from app.orders import services
+from app.orders import attempt_reads, services
 from app.orders.models import AttemptState, QuoteDocument, VendorAttempt
 
 FIELD = "document"
@@ -138,12 +138,7 @@ def _with_content(attempt_id: int) -> QuoteDocument:
 
 def for_vendor(actor: User, attempt_id: int) -> QuoteDocument:
     """The document of one of the actor's company's quotes."""
-    if actor.role is not Role.VENDOR or actor.vendor_id is None:
-        raise NotFound()
-    attempt = db.session.get(VendorAttempt, attempt_id)
-    if attempt is None or attempt.vendor_id != actor.vendor_id:
-        raise NotFound()
-    return _with_content(attempt.id)
+    return _with_content(attempt_reads.get_attempt(actor, attempt_id).id)
 
 
 def for_order(actor: User, order_id: int, attempt_id: int) -> QuoteDocument:
