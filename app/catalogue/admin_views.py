@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,6 +36,7 @@ from app.catalogue.forms import (
 from app.catalogue.models import Framework, Lot, LotMembership, MembershipStatus
 from app.common.admin_log import AdminLogEntry
 from app.common.errors import Conflict, ValidationFailed
+from app.common.i18n import reader_language
 from app.common.money import format_eur, format_vat_rate
 from app.common.numbers import parse_id
 from app.common.pagination import page_arg
@@ -51,14 +52,9 @@ RECENT_LOG_ENTRIES = 10
 
 # --- Template helpers (also used by the vendor admin pages) ----------------------------------
 
-def _language() -> str:
-    locale = get_locale()
-    return str(locale.language) if locale else "fr"
-
-
 def template_helpers() -> dict[str, Any]:
     """Money and label helpers for the admin templates, in the reader's language."""
-    language = _language()
+    language = reader_language()
     labels = {
         "unit": {"day": _("Day"), "half_day": _("Half-day"), "workshop": _("Workshop"),
                  "item": _("Item"), "lump_sum": _("Lump sum")},
@@ -105,7 +101,7 @@ def _show_errors(form: FlaskForm, errors: dict[str, list[str]],
 
 def _lot_label(lot: Lot) -> str:
     return _("%(framework)s · lot %(number)s: %(title)s", framework=lot.framework.reference,
-             number=lot.number, title=lot.title(_language()))
+             number=lot.number, title=lot.title(reader_language()))
 
 
 def _lot_choices() -> list[tuple[int, str]]:
@@ -136,7 +132,7 @@ class LogRow:
 
 
 def _shown(name: str, value: Any) -> str:
-    language = _language()
+    language = reader_language()
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):

@@ -17,7 +17,8 @@ from marshmallow.validate import Length, OneOf, Range
 
 from app.catalogue import services
 from app.catalogue.models import AwardMethod, CatalogueItem, Lot, Unit
-from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema, reader_language
+from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
+from app.common.i18n import reader_language
 
 blp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1",
                 description="Framework lots and their priced catalogue items.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -18,13 +18,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.catalogue.amounts import parse_amount, parse_percent, typed_amount, typed_percent
 from app.common.form_fields import WholeNumberField
+from app.common.i18n import reader_language
 from app.common.numbers import coerce_choice_id
 from app.common.single_line import MultiLine, SingleLine
-
-
-def _locale() -> str:
-    locale = get_locale()
-    return str(locale.language) if locale else "fr"
 
 
 class EuroField(StringField):
@@ -41,7 +37,7 @@ class EuroField(StringField):
     def _value(self) -> str:
         if self.raw_data:
             return str(self.raw_data[0])
-        return "" if self.data is None else typed_amount(int(self.data), _locale())
+        return "" if self.data is None else typed_amount(int(self.data), reader_language())
 
 
 class PercentField(StringField):
@@ -58,7 +54,7 @@ class PercentField(StringField):
     def _value(self) -> str:
         if self.raw_data:
             return str(self.raw_data[0])
-        return "" if self.data is None else typed_percent(int(self.data), _locale())
+        return "" if self.data is None else typed_percent(int(self.data), reader_language())
 
 
 def framework_status_choices() -> list[tuple[str, str]]:

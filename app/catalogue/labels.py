@@ -5,15 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.common import money
-
-
-def reader_language() -> str:
-    locale = get_locale()
-    return str(locale.language) if locale else "fr"
+from app.common.i18n import reader_language
 
 
 def unit_labels() -> dict[str, Any]:

@@ -11,9 +11,10 @@ from wtforms import Form, SearchField, SelectField, StringField
 
 from app.auth.views import ViewResult
 from app.catalogue import services
-from app.catalogue.labels import reader_language, template_helpers, unit_labels
+from app.catalogue.labels import template_helpers, unit_labels
 from app.catalogue.models import Lot, LotMembership
 from app.common.errors import ValidationFailed
+from app.common.i18n import reader_language
 from app.common.money import parse_eur
 from app.common.numbers import parse_id
 from app.common.pagination import page_arg

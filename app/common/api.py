@@ -20,11 +20,12 @@ from typing import Any
 import marshmallow as ma
 from flask import Blueprint, Flask, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import ValidationError, fields
+
+from app.common.i18n import reader_language
 
 API_PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
@@ -67,11 +68,6 @@ class Int(fields.Integer):
         return super().make_error(key, **kwargs)
 
 
-def reader_language() -> str:
-    """fr, nl or en: the user's setting, then Accept-Language (see app.common.i18n)."""
-    locale = get_locale()
-    language = str(locale.language) if locale else "fr"
-    return language if language in ("fr", "nl", "en") else "fr"
 
 
 # --- The Api ------------------------------------------------------------------------------

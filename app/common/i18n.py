@@ -12,6 +12,16 @@ from flask_login import current_user
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 
+def reader_language() -> str:
+    """fr, nl or en: the reader's language as ``select_locale`` chose it (the user's setting,
+    then Accept-Language); French outside a request or for any other locale."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    language = str(locale.language) if locale else "fr"
+    return language if language in LANGUAGE_NAMES else "fr"
+
+
 def select_locale() -> str | None:
     """Flask-Babel's locale selector; ``None`` outside a request (CLI, Celery)."""
     if not has_request_context():

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -24,6 +23,7 @@ from app.catalogue.models import AwardMethod, Lot, LotMembership, MembershipStat
 from app.common import money, outbox
 from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.holidays import working_day_deadline
+from app.common.i18n import reader_language
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders import quote_documents, workflow
@@ -308,7 +308,7 @@ def quote(actor: User, attempt_id: int, price_cents: int, note: str,
     elif price_cents > order.total_excl_vat_cents:
         errors["price_cents"] = [str(_l(
             "A quote may not exceed the order's total excl. VAT: at most %(maximum)s.",
-            maximum=money.format_eur(order.total_excl_vat_cents, _reader_language())))]
+            maximum=money.format_eur(order.total_excl_vat_cents, reader_language())))]
     if len(note) > 5000:
         errors["note"] = [str(_l("Use at most %(n)s characters.", n=5000))]
     if document is not None and (refused := quote_documents.problems(document)):
@@ -330,11 +330,6 @@ def quote(actor: User, attempt_id: int, price_cents: int, note: str,
     workflow.note(order, "vendor_quoted", actor, payload=payload)
     _after_answer(order, attempt)
     return order
-
-
-def _reader_language() -> str:
-    locale = get_locale()
-    return str(locale.language) if locale else "fr"
 
 
 def _after_answer(order: Order, attempt: VendorAttempt) -> None:

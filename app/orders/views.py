@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -25,6 +25,7 @@ from app.common import money
 from app.common.communes import REGION_WIDE, commune_choices, commune_name
 from app.common.downloads import private_attachment
 from app.common.errors import Conflict, Forbidden, ValidationFailed
+from app.common.i18n import reader_language
 from app.common.pagination import page_arg
 from app.extensions import db
 from app.orders import assignment, history, quote_documents, services, workflow
@@ -59,9 +60,6 @@ _LINE_ERROR = re.compile(r"lines\.([0-9]+)\.(item_id|quantity)")
 
 # --- Words in the reader's language -----------------------------------------------------------
 
-def reader_language() -> str:
-    locale = get_locale()
-    return str(locale.language) if locale else "fr"
 
 
 def status_labels() -> dict[str, Any]:

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from app.catalogue import services as catalogue
-from app.common.api import reader_language
+from app.common.i18n import reader_language
 from app.vendors.models import Vendor
 
 blp = Blueprint("vendors_api", __name__, url_prefix="/api/v1",

@@ -22,6 +22,7 @@ from app.auth.views import ViewResult
 from app.common import money
 from app.common.downloads import private_attachment
 from app.common.errors import Forbidden, ValidationFailed
+from app.common.i18n import reader_language
 from app.common.pagination import page_arg
 from app.common.single_line import MultiLine, SingleLine
 from app.common.time import utcnow
@@ -117,7 +118,7 @@ def _render_attempt(attempt: VendorAttempt, form: AnswerForm | None = None) -> V
         "The price for the whole order, in euros, for example 1 250,50: at most the order's "
         "total excl. VAT, %(total)s.",
         total=money.format_eur(attempt.order.total_excl_vat_cents,
-                               order_views.reader_language()))
+                               reader_language()))
     return render_template(
         "vendor/attempt.html", attempt=attempt, order=attempt.order, form=form,
         document=quote_documents.documents_for([attempt.id]).get(attempt.id))

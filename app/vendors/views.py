@@ -17,9 +17,10 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.auth.views import ViewResult, _apply_errors
 from app.catalogue import services as catalogue
-from app.catalogue.labels import reader_language, template_helpers
+from app.catalogue.labels import template_helpers
 from app.catalogue.models import LotMembership
 from app.common.errors import NotFound, ValidationFailed
+from app.common.i18n import reader_language
 from app.common.single_line import MultiLine, SingleLine
 from app.extensions import db, limiter
 from app.vendors import services
