@@ -32,6 +32,7 @@ test: translations lint test-unit test-integration test-browser
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test-unit: translations
 	mkdir -p reports

@@ -60,12 +60,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_request_guard(app)  # after the extensions: its hook goes first
 
     _import_models()
+    from app.api import register_api
     from app.auth.staff_views import bp as staff_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import register_user_loaders
     from app.catalogue.admin_views import bp as admin_bp
     from app.catalogue.views import bp as catalogue_bp
-    from app.common.api import register_api
     from app.main.views import bp as main_bp
     from app.orders.views import bp as orders_bp
     from app.vendors.admin_views import bp as vendor_admin_bp

@@ -363,8 +363,8 @@ def check(app: Flask, ids: list[int]) -> None:
     """Cheap correctness checks after the run; raises BenchFailed."""
     from sqlalchemy import func, select
 
-    from app.common import audit
     from app.extensions import db
+    from app.orders import audit
     from app.orders.models import AttemptState, VendorAttempt
 
     problems = []

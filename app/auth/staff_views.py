@@ -13,9 +13,9 @@ from app.auth import services
 from app.auth.decorators import admin_required, staff_required
 from app.auth.forms import ConfirmForm, CreateUserForm, SuspendForm
 from app.auth.models import Organisation
-from app.auth.views import ViewResult, _apply_errors
 from app.common.errors import ValidationFailed
 from app.common.pagination import page_arg
+from app.common.web import ViewResult, apply_errors
 from app.extensions import db
 from app.vendors.models import Vendor
 
@@ -63,7 +63,7 @@ def suspend(organisation_id: int) -> ViewResult:
             services.suspend_organisation(current_user, organisation_id, form.reason.data or "")
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(_("%(name)s is suspended.", name=org.name), "success")
@@ -102,7 +102,7 @@ def new_user() -> ViewResult:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(_("The account for %(email)s is created; an invitation e-mail is on its way.",

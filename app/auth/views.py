@@ -20,7 +20,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth import registration, services
 from app.auth.forms import (
@@ -35,12 +34,10 @@ from app.auth.forms import (
 )
 from app.auth.models import User
 from app.common.errors import Conflict, ValidationFailed
+from app.common.web import ViewResult, apply_errors
 from app.extensions import client_address, db, limiter
 
 bp = Blueprint("auth", __name__)
-
-ViewResult = str | Response | WerkzeugResponse | tuple[str, int]
-
 
 def register_user_loaders(manager: LoginManager) -> None:
     @manager.user_loader
@@ -93,17 +90,6 @@ def _setting(name: str) -> Callable[[], str]:
 def _failed_login(response: Response) -> bool:
     """Only failures count against an account: its owner logging in often is no attack."""
     return response.status_code != 302
-
-
-def _apply_errors(form: object, errors: dict[str, list[str]]) -> None:
-    """Show service-level validation errors next to the form's fields."""
-    for name, messages in errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + messages
-        else:
-            for message in messages:
-                flash(message, "error")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -171,7 +157,7 @@ def register() -> ViewResult:
             registration.register_organisation(data)
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             return redirect(url_for("auth.registered"))
@@ -207,7 +193,7 @@ def reset_password(token: str) -> ViewResult:
             services.reset_password(token, form.password.data or "")
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         except Conflict:
             db.session.rollback()
             return render_template("auth/reset_invalid.html"), 409
@@ -264,7 +250,7 @@ def settings_password() -> ViewResult:
                                      form.new_password.data or "")
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         else:
             user = current_user._get_current_object()
             services.start_login_session(user, request.headers.get("User-Agent", ""))
@@ -285,7 +271,7 @@ def settings_token_create() -> ViewResult:
             _row, plaintext = services.create_api_token(current_user, form.name.data or "")
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             return _render_settings(new_token=plaintext)

@@ -20,7 +20,6 @@ from werkzeug.utils import secure_filename
 
 from app.auth.decorators import admin_required
 from app.auth.forms import ConfirmForm
-from app.auth.views import ViewResult, _apply_errors
 from app.catalogue import csv_io, services
 from app.catalogue.forms import (
     AddMemberForm,
@@ -40,6 +39,7 @@ from app.common.i18n import reader_language
 from app.common.money import format_eur, format_vat_rate
 from app.common.numbers import parse_id
 from app.common.pagination import page_arg
+from app.common.web import ViewResult, apply_errors
 from app.extensions import db
 from app.vendors.services import list_vendors
 
@@ -96,7 +96,7 @@ def _show_errors(form: FlaskForm, errors: dict[str, list[str]],
     renamed: dict[str, list[str]] = {}
     for name, messages in errors.items():
         renamed.setdefault((fields or {}).get(name, name), []).extend(messages)
-    _apply_errors(form, renamed)
+    apply_errors(form, renamed)
 
 
 def _lot_label(lot: Lot) -> str:

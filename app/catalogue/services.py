@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from math import ceil
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -30,31 +29,14 @@ from app.catalogue.models import (
 from app.catalogue.signals import membership_withdrawn
 from app.common import admin_log
 from app.common.errors import Conflict, NotFound, ValidationFailed
+from app.common.pagination import Page
 from app.common.single_line import text_problems
 from app.common.text import search_words
-from app.common.time import BRUSSELS, utcnow
+from app.common.time import today
 from app.extensions import db
 from app.vendors.models import Vendor
 
-T = TypeVar("T")
 MAX_PER_PAGE = 100
-
-
-@dataclass
-class Page(Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(ceil(self.total / self.per_page), 1)
-
-
-def today() -> date:
-    """The date in Brussels: prices change at local midnight."""
-    return utcnow().astimezone(BRUSSELS).date()
 
 
 # --- Reading the catalogue -----------------------------------------------------------------

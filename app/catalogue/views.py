@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SearchField, SelectField, StringField
 
-from app.auth.views import ViewResult
 from app.catalogue import services
 from app.catalogue.labels import template_helpers, unit_labels
 from app.catalogue.models import Lot, LotMembership
@@ -18,6 +17,7 @@ from app.common.i18n import reader_language
 from app.common.money import parse_eur
 from app.common.numbers import parse_id
 from app.common.pagination import page_arg
+from app.common.web import ViewResult, add_error
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -51,11 +51,6 @@ class FilterForm(Form):
 
 
 
-def _add_error(form: Form, name: str, message: str) -> None:
-    field = getattr(form, name)
-    field.errors = [*field.errors, message]
-
-
 def _read_filters(form: FilterForm, lots: list[Lot]) -> services.ItemFilters | None:
     """The filters typed in the form, or None (with field errors set) when one is invalid."""
     filters = services.ItemFilters(q=(form.q.data or "").strip())
@@ -64,7 +59,7 @@ def _read_filters(form: FilterForm, lots: list[Lot]) -> services.ItemFilters | N
         if (lot_id := parse_id(lot_value)) in {lot.id for lot in lots}:
             filters.lot_id = lot_id
         else:
-            _add_error(form, "lot", _("Choose a lot from the list."))
+            add_error(form, "lot", _("Choose a lot from the list."))
     filters.unit = (form.unit.data or "").strip() or None
     for name in ("min_price", "max_price"):
         text = (getattr(form, name).data or "").strip()
@@ -73,7 +68,7 @@ def _read_filters(form: FilterForm, lots: list[Lot]) -> services.ItemFilters | N
         try:
             cents = parse_eur(text)
         except (ValueError, ArithmeticError):
-            _add_error(form, name, _("Enter an amount in euros, for example 1 250,50."))
+            add_error(form, name, _("Enter an amount in euros, for example 1 250,50."))
         else:
             setattr(filters, f"{name}_cents", cents)
     try:
@@ -83,7 +78,7 @@ def _read_filters(form: FilterForm, lots: list[Lot]) -> services.ItemFilters | N
             target = SERVICE_FIELDS.get(service_name)
             for message in messages:
                 if target and not getattr(form, target).errors:
-                    _add_error(form, target, message)
+                    add_error(form, target, message)
     if any(getattr(form, name).errors for name in FILTER_NAMES):
         return None
     return filters

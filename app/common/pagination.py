@@ -1,4 +1,5 @@
-"""The ``page`` argument of every paginated page, read once and clamped.
+"""Pagination: the one ``Page`` every list returns, and the ``page`` argument, read once
+and clamped.
 
 A page beyond the last one is redirected to the last by the views; this only keeps the
 number sane (ASCII digits, 1 to ``MAX_PAGE``) so ``(page - 1) * per_page`` never reaches the
@@ -9,11 +10,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from math import ceil
+from typing import Any, Generic, TypeVar
 
 from flask import request
 
 MAX_PAGE = 100_000
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list: its rows, how many rows in all, which page of how many rows."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(ceil(self.total / self.per_page), 1)
 
 _DIGITS = re.compile(r"\s*([0-9]+)\s*", re.ASCII)
 

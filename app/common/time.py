@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,12 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """The date in Brussels: prices change, deadlines fall and frameworks end at local
+    midnight, not at UTC's."""
+    return utcnow().astimezone(BRUSSELS).date()
 
 
 def to_brussels(value: datetime) -> datetime:

@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.common import audit
+from app.orders import audit
 
 audit_cli = AppGroup("audit", help="The orders' audit trail.")
 

@@ -11,16 +11,17 @@ from typing import Any
 
 from app.catalogue import services as catalogue
 from app.catalogue.models import Lot
+from app.common.time import today
 from app.extensions import db
 
 
 def is_orderable(lot: Lot, on: date | None = None) -> bool:
-    return catalogue.framework_is_active(lot.framework, on or catalogue.today())
+    return catalogue.framework_is_active(lot.framework, on or today())
 
 
 def orderable_lots(on: date | None = None) -> list[Lot]:
     """The lots a buyer may order from on ``on`` (today by default), in framework order."""
-    on = on or catalogue.today()
+    on = on or today()
     return [lot for lot in catalogue.list_lots() if is_orderable(lot, on)]
 
 

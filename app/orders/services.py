@@ -26,7 +26,9 @@ from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.common.money import vat_cents
 from app.common.numbers import parse_id
+from app.common.pagination import Page
 from app.common.single_line import multi_line_problem, single_line_problem
+from app.common.time import today, utcnow
 from app.extensions import db
 from app.orders import lots, workflow
 from app.orders.models import (
@@ -127,11 +129,9 @@ SORTS: dict[str, tuple[Any, ...]] = {
 
 
 def list_orders(actor: User, filters: OrderFilters, page: int = 1,
-                per_page: int = PAGE_SIZE) -> catalogue.Page[Order]:
+                per_page: int = PAGE_SIZE) -> Page[Order]:
     """A page of visible orders; a fixed number of queries whatever the number of rows."""
     from datetime import timedelta
-
-    from app.common.time import utcnow
 
     query = visible_orders(actor)
     if filters.status:
@@ -159,7 +159,7 @@ def list_orders(actor: User, filters: OrderFilters, page: int = 1,
         .order_by(*SORTS.get(filters.sort, SORTS["oldest"]))
         .limit(per_page).offset((page - 1) * per_page)
     ).scalars().all()
-    return catalogue.Page(list(rows), total, page, per_page)
+    return Page(list(rows), total, page, per_page)
 
 
 def order_events(actor: User, order_id: int) -> list[HistoryEntry]:
@@ -310,7 +310,7 @@ def _require_buyer(actor: User) -> None:
 def create_order(actor: User, data: OrderInput) -> Order:
     """A draft: any buyer may prepare one; submitting needs an approved organisation."""
     _require_buyer(actor)
-    errors, _lot, lines = _validate(data, catalogue.today())
+    errors, _lot, lines = _validate(data, today())
     if errors:
         raise ValidationFailed(errors)
     order = Order(organisation_id=actor.organisation_id, created_by_id=actor.id,
@@ -328,7 +328,7 @@ def update_order(actor: User, order_id: int, data: OrderInput) -> Order:
     order = _lock(actor, order_id)
     if order.status not in (OrderStatus.DRAFT, OrderStatus.CHANGES_REQUESTED):
         raise Conflict(str(_l("This order can no longer be edited.")))
-    errors, _lot, lines = _validate(data, catalogue.today())
+    errors, _lot, lines = _validate(data, today())
     if errors:
         raise ValidationFailed(errors)
     _apply(order, data, lines)
@@ -347,7 +347,7 @@ def submit(actor: User, order_id: int) -> Order:
                               "submit orders.")))
     if order.status in workflow.MOVES["submit"].sources:
         # Prices are checked again: a draft kept too long may hold an expired price.
-        errors, _lot, _lines = _validate(_input_of(order), catalogue.today())
+        errors, _lot, _lines = _validate(_input_of(order), today())
         if errors:
             raise ValidationFailed(errors)
     threshold = current_app.config["FOUR_EYES_THRESHOLD_CENTS"]
@@ -415,8 +415,8 @@ def approve(actor: User, order_id: int) -> Order:
     framework = db.session.execute(
         select(Framework).where(Framework.id == lot.framework_id).with_for_update()
     ).scalar_one()
-    today = catalogue.today()
-    if not catalogue.framework_is_active(framework, today):
+    on = today()
+    if not catalogue.framework_is_active(framework, on):
         raise Conflict(str(_l("The framework agreement is not active.")))
     for day in (order.planned_start, order.planned_end):
         if day is not None and not framework.start_date <= day <= framework.end_date:
@@ -508,21 +508,19 @@ def unread_count(actor: User) -> int:
     ).scalar_one())
 
 
-def list_notifications(actor: User, page: int = 1) -> catalogue.Page[Notification]:
+def list_notifications(actor: User, page: int = 1) -> Page[Notification]:
     query = select(Notification).where(Notification.user_id == actor.id)
     total = db.session.execute(
         select(func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).scalars().all()
-    return catalogue.Page(list(rows), total, max(page, 1), PAGE_SIZE)
+    return Page(list(rows), total, max(page, 1), PAGE_SIZE)
 
 
 def mark_read(actor: User, notification_id: int | None = None) -> int:
     """Mark one notification (or all of them) read; returns how many changed."""
     from sqlalchemy import update
-
-    from app.common.time import utcnow
 
     query = update(Notification).where(Notification.user_id == actor.id,
                                        Notification.read_at.is_(None))

@@ -18,7 +18,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.models import AdhesionStatus, Organisation, Role
-from app.auth.views import ViewResult
 from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Lot
 from app.common import money
@@ -27,6 +26,7 @@ from app.common.downloads import private_attachment
 from app.common.errors import Conflict, Forbidden, ValidationFailed
 from app.common.i18n import reader_language
 from app.common.pagination import page_arg
+from app.common.web import ViewResult, add_error
 from app.extensions import db
 from app.orders import assignment, history, quote_documents, services, workflow
 from app.orders.forms import (
@@ -244,11 +244,6 @@ def index() -> ViewResult:
                            may_submit=current_user.role is Role.BUYER and _may_submit())
 
 
-def _add_error(form: QueueFilterForm, name: str, message: str) -> None:
-    field = getattr(form, name)
-    field.errors = [*field.errors, message]
-
-
 def _amount(form: QueueFilterForm, name: str) -> int | None:
     text = (getattr(form, name).data or "").strip()
     if not text:
@@ -258,7 +253,7 @@ def _amount(form: QueueFilterForm, name: str) -> int | None:
     except (ValueError, ArithmeticError):
         cents = -1
     if not 0 <= cents <= MAX_AMOUNT_CENTS:
-        _add_error(form, name, _("Enter an amount in euros, for example 1 250,50."))
+        add_error(form, name, _("Enter an amount in euros, for example 1 250,50."))
         return None
     return cents
 
@@ -269,7 +264,7 @@ def _read_queue_filters(form: QueueFilterForm, lots: list[Lot],
     filters = services.OrderFilters()
     status = (form.status.data or "").strip()
     if status and status not in status_labels():
-        _add_error(form, "status", _("Choose a status from the list."))
+        add_error(form, "status", _("Choose a status from the list."))
     filters.status = status or None
     for name, known in (("lot", {lot.id for lot in lots}), ("organisation", organisation_ids)):
         value = (getattr(form, name).data or "").strip()
@@ -277,22 +272,22 @@ def _read_queue_filters(form: QueueFilterForm, lots: list[Lot],
             if _DIGITS.fullmatch(value) and int(value) in known:
                 setattr(filters, f"{name}_id", int(value))
             else:
-                _add_error(form, name, _("Choose a value from the list."))
+                add_error(form, name, _("Choose a value from the list."))
     filters.min_total_cents = _amount(form, "min_amount")
     filters.max_total_cents = _amount(form, "max_amount")
     if (filters.min_total_cents is not None and filters.max_total_cents is not None
             and filters.min_total_cents > filters.max_total_cents):
-        _add_error(form, "max_amount", _("The maximum is below the minimum."))
+        add_error(form, "max_amount", _("The maximum is below the minimum."))
     age = (form.older_than.data or "").strip()
     if age:
         if _DIGITS.fullmatch(age) and int(age) <= MAX_AGE_DAYS:
             filters.older_than_days = int(age)
         else:
-            _add_error(form, "older_than",
+            add_error(form, "older_than",
                        _("Enter a whole number of days from 0 to %(n)s.", n=MAX_AGE_DAYS))
     sort = (form.sort.data or "oldest").strip()
     if sort not in services.SORTS:
-        _add_error(form, "sort", _("Choose an order from the list."))
+        add_error(form, "sort", _("Choose an order from the list."))
     filters.sort = sort
     if any(getattr(form, name).errors for name in QUEUE_FILTERS):
         return None

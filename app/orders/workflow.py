@@ -14,9 +14,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role, User
-from app.common import audit
 from app.common.errors import Conflict
 from app.common.time import utcnow
+from app.orders import audit
 from app.orders.models import Order, OrderEvent, OrderStatus
 
 S = OrderStatus

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import admin_required
-from app.auth.views import ViewResult, _apply_errors
 from app.catalogue.admin_views import template_helpers
 from app.catalogue.services import memberships_of_vendor
 from app.common.errors import ValidationFailed
 from app.common.pagination import page_arg
+from app.common.web import ViewResult, apply_errors
 from app.extensions import db
 from app.vendors import services
 from app.vendors.forms import VendorForm
@@ -51,7 +51,7 @@ def new() -> ViewResult:
             vendor = services.create_vendor(current_user, _data(form))
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(_("%(name)s is created.", name=vendor.name), "success")
@@ -74,7 +74,7 @@ def edit(vendor_id: int) -> ViewResult:
             services.update_vendor(current_user, vendor_id, _data(form))
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(_("%(name)s is saved.", name=vendor.name), "success")

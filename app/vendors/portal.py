@@ -18,7 +18,6 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 
 from app.auth.models import Role
-from app.auth.views import ViewResult
 from app.common import money
 from app.common.downloads import private_attachment
 from app.common.errors import Forbidden, ValidationFailed
@@ -26,6 +25,7 @@ from app.common.i18n import reader_language
 from app.common.pagination import page_arg
 from app.common.single_line import MultiLine, SingleLine
 from app.common.time import utcnow
+from app.common.web import ViewResult, apply_errors
 from app.extensions import db, login_manager
 from app.orders import assignment, quote_documents, services
 from app.orders import views as order_views
@@ -130,13 +130,6 @@ def show(attempt_id: int) -> ViewResult:
     return _render_attempt(assignment.get_attempt(current_user, attempt_id))
 
 
-def _add_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
-    names = {"price_cents": "price"}
-    for name, messages in errors.items():
-        field = getattr(form, names.get(name, name), None) or form.answer
-        field.errors = [*field.errors, *messages]
-
-
 @bp.route("/offers/<int:attempt_id>/answer", methods=["POST"])
 @login_required
 def answer(attempt_id: int) -> ViewResult:
@@ -154,7 +147,7 @@ def answer(attempt_id: int) -> ViewResult:
         message = _perform(attempt, choice, form)
     except ValidationFailed as exc:
         db.session.rollback()
-        _add_errors(form, exc.errors)
+        apply_errors(form, exc.errors, names={"price_cents": "price"}, fallback="answer")
         return _render_attempt(assignment.get_attempt(current_user, attempt_id), form)
     if message is None:  # the price could not be read
         return _render_attempt(attempt, form)

@@ -15,13 +15,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.auth.views import ViewResult, _apply_errors
 from app.catalogue import services as catalogue
 from app.catalogue.labels import template_helpers
 from app.catalogue.models import LotMembership
 from app.common.errors import NotFound, ValidationFailed
 from app.common.i18n import reader_language
 from app.common.single_line import MultiLine, SingleLine
+from app.common.web import ViewResult, apply_errors
 from app.extensions import db, limiter
 from app.vendors import services
 from app.vendors.models import Vendor
@@ -102,7 +102,7 @@ def vendor(vendor_id: int) -> ViewResult:
             sent = services.send_contact_message(vendor.id, data)
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc.errors)
         else:
             if sent:
                 db.session.commit()

@@ -12,10 +12,9 @@ from sqlalchemy import select, update
 from app.auth import services as auth_services
 from app.auth.models import Role, User
 from app.auth.services import hash_password
-from app.common import audit
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment
+from app.orders import assignment, audit
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
 from tests.integration.conftest import SmtpSink, outbox_rows
 from tests.integration.faults import (

@@ -16,12 +16,12 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from app.auth.models import User
-from app.common import audit, outbox
+from app.common import outbox
 from app.common.errors import Conflict
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment, deadlines
+from app.orders import assignment, audit, deadlines
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
 from tests.integration.faults import approve_each, check_invariants, submitted_orders
 

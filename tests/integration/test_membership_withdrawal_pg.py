@@ -16,11 +16,11 @@ from sqlalchemy import select
 from app.auth.models import Role, User
 from app.auth.services import hash_password
 from app.catalogue import services as catalogue
-from app.common import audit, outbox
+from app.common import outbox
 from app.common.errors import Conflict
 from app.common.outbox import OutboxMessage
 from app.extensions import db
-from app.orders import assignment
+from app.orders import assignment, audit
 from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
 from app.vendors.models import Vendor
 from tests.integration.faults import (

@@ -13,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from app.auth import services as auth
 from app.auth.models import Organisation, Role, User
 from app.catalogue import services as catalogue
-from app.common import audit, outbox
+from app.common import outbox
 from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.demo import DEFAULT_DEMO_PASSWORD, seed_demo
 from app.extensions import db
-from app.orders import assignment, deadlines, services
+from app.orders import assignment, audit, deadlines, services
 from app.orders.models import (
     AttemptKind,
     AttemptState,

@@ -16,12 +16,11 @@ from app.auth import services as auth
 from app.auth.models import Language, Role, User
 from app.catalogue import services as catalogue
 from app.catalogue.models import LotMembership, MembershipStatus
-from app.common import audit
 from app.common.errors import Conflict
 from app.common.money import format_eur
 from app.demo import DEFAULT_DEMO_PASSWORD
 from app.extensions import db
-from app.orders import assignment
+from app.orders import assignment, audit
 from app.orders.models import AttemptState, Notification, Order, OrderStatus, VendorAttempt
 from app.vendors import services as vendors
 from tests.unit.conftest import page_text

@@ -16,14 +16,14 @@ from sqlalchemy import func, select, update
 from app import create_app
 from app.auth.models import Organisation, Role, User
 from app.catalogue import services as catalogue
-from app.common import audit, outbox
+from app.common import outbox
 from app.common.errors import DomainError
 from app.common.i18n import in_language
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.demo import seed_demo
 from app.extensions import db
-from app.orders import assignment, deadlines, services
+from app.orders import assignment, audit, deadlines, services
 from app.orders.models import (
     OPEN_ATTEMPT_STATES,
     AttemptState,

@@ -12,12 +12,11 @@ from sqlalchemy import delete, select, text, update
 from app.auth.models import AdhesionStatus, Organisation, Role, User
 from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Lot
-from app.common import audit
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.outbox import OutboxMessage
 from app.demo import seed_demo
 from app.extensions import db
-from app.orders import services, workflow
+from app.orders import audit, services, workflow
 from app.orders.models import Notification, Order, OrderEvent, OrderStatus
 
 S = OrderStatus

@@ -12,10 +12,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.common import audit, outbox
+from app.common import outbox
 from app.common.outbox import OutboxMessage
 from app.extensions import db
-from app.orders import assignment, deadlines
+from app.orders import assignment, audit, deadlines
 from app.orders.models import AttemptState, Notification, OrderEvent, OrderStatus
 from tests.unit.test_assignment import (  # noqa: F401 - the fixture
     approved,

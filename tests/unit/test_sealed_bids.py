@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 
 from app.auth import services as auth
 from app.auth.models import User
-from app.common import audit
 from app.extensions import db
+from app.orders import audit
 from tests.unit.conftest import page_text
 from tests.unit.sealed_bids_world import SCENARIOS, World, secrets_of
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.common.time import utcnow
 from app.extensions import db
+from app.orders.models import Order, OrderEvent
 
 GENESIS = "0" * 64
 
@@ -50,8 +51,6 @@ def compute_hash(prev_hash: str, event: Any) -> str:
 def append(order: Any, *, actor: Any, action: str, from_state: str | None,
            to_state: str | None, reason: str = "", payload: dict[str, Any] | None = None) -> Any:
     """Write the next event of ``order`` (whose row the caller holds locked)."""
-    from app.orders.models import OrderEvent
-
     event = OrderEvent(
         order_id=order.id, seq=order.audit_count + 1,
         at=utcnow(), actor_id=getattr(actor, "id", None),
@@ -81,8 +80,6 @@ class Break:
 
 def verify(batch: int = 1000) -> tuple[int, Break | None]:
     """Check every order's chain; returns (events checked, first break or None)."""
-    from app.orders.models import Order, OrderEvent
-
     checked = 0
     heads = {row.id: (row.audit_head, row.audit_count) for row in db.session.execute(
         select(Order.id, Order.audit_head, Order.audit_count).order_by(Order.id))}
