@@ -77,6 +77,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
                       vendor_admin_bp, orders_bp, vendor_portal_bp):
         app.register_blueprint(blueprint)
     register_api(app)
+    from app.vendors import accounts as vendor_accounts
+
+    vendor_accounts.register(app)  # answers app.auth.companies' questions
     from app.orders import withdrawal
 
     withdrawal.connect(app)  # the catalogue's and vendors' signals reach app.orders

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.auth.models import AdhesionStatus, Language, Organisation, OrganisationType, Role, User
-from app.auth.services import hash_password
+from app.auth.passwords import hash_password
 from app.catalogue.models import (
     AwardMethod,
     CatalogueItem,

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
-from app.auth.services import MIN_PASSWORD_LENGTH
+from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.common.numbers import coerce_choice_id
 from app.common.single_line import MultiLine, SingleLine
 

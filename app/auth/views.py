@@ -21,7 +21,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from app.auth import registration, services
+from app.auth import registration, services, sessions
 from app.auth.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -46,7 +46,7 @@ def register_user_loaders(manager: LoginManager) -> None:
         # count there, so the API's CSRF exemption cannot be abused from another site.
         if request.path.startswith("/api/"):
             return None
-        return services.load_login_session(key)
+        return sessions.load_login_session(key)
 
     @manager.request_loader
     def load_from_token(req: object) -> User | None:
@@ -109,7 +109,7 @@ def login() -> ViewResult:
         if user is None:
             form.password.errors = [_("Wrong e-mail address or password.")]
         else:
-            services.start_login_session(user, request.headers.get("User-Agent", ""))
+            sessions.start_login_session(user, request.headers.get("User-Agent", ""))
             db.session.commit()
             session.clear()
             login_user(user, remember=bool(form.remember.data))
@@ -124,7 +124,7 @@ def logout() -> ViewResult:
     if not form.validate_on_submit():
         abort(400)
     if current_user.is_authenticated:
-        services.end_login_session(current_user.session_key)
+        sessions.end_login_session(current_user.session_key)
         db.session.commit()
     logout_user()
     session.clear()
@@ -253,7 +253,7 @@ def settings_password() -> ViewResult:
             apply_errors(form, exc.errors)
         else:
             user = current_user._get_current_object()
-            services.start_login_session(user, request.headers.get("User-Agent", ""))
+            sessions.start_login_session(user, request.headers.get("User-Agent", ""))
             db.session.commit()
             login_user(user)
             flash(_("Your password is changed. Your other sessions were logged out and your API "

@@ -16,7 +16,7 @@ from psycopg import sql
 from sqlalchemy import func, select
 
 from app.auth.models import Organisation, Role, User
-from app.auth.services import hash_password
+from app.auth.passwords import hash_password
 from app.catalogue import services as catalogue
 from app.catalogue.models import LotMembership
 from app.common.outbox import OutboxMessage
