@@ -21,7 +21,7 @@ from app.catalogue import services as catalogue
 from app.catalogue.models import LotMembership
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import assignment, audit, services
 from app.orders.models import (
