@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -33,8 +32,9 @@ from app.auth.forms import (
     ResetPasswordForm,
 )
 from app.auth.models import User
+from app.common.api_auth import API_PATH
 from app.common.errors import Conflict, ValidationFailed
-from app.common.web import ViewResult, apply_errors
+from app.common.web import ViewResult, apply_errors, safe_next
 from app.extensions import client_address, db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -44,30 +44,20 @@ def register_user_loaders(manager: LoginManager) -> None:
     def load_user(key: str) -> User | None:
         # The API authenticates by bearer token only: a browser's session cookie does not
         # count there, so the API's CSRF exemption cannot be abused from another site.
-        if request.path.startswith("/api/"):
+        if request.path.startswith(API_PATH):
             return None
         return sessions.load_login_session(key)
 
     @manager.request_loader
     def load_from_token(req: object) -> User | None:
         """Bearer tokens authenticate the JSON API only, never the HTML pages."""
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith(API_PATH):
             return None
         header = request.headers.get("Authorization", "")
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
         return services.user_for_api_token(token.strip())
-
-
-def safe_next(target: str | None, default: str = "main.home") -> str:
-    """Only local paths: never another host, scheme or protocol-relative URL."""
-    if target:
-        parts = urlsplit(target)
-        if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and "\\" not in target):
-            return target
-    return url_for(default)
 
 
 def _account() -> str:

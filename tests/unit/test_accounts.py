@@ -20,9 +20,9 @@ from app.auth.models import (
     Role,
     User,
 )
-from app.auth.views import safe_next
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
+from app.common.web import safe_next
 from app.extensions import db
 
 from .conftest import PASSWORD
