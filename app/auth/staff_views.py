@@ -12,13 +12,15 @@ from sqlalchemy import select
 from app.auth import companies, services
 from app.auth.decorators import admin_required, staff_required
 from app.auth.forms import ConfirmForm, CreateUserForm, SuspendForm
+from app.auth.labels import template_labels
 from app.auth.models import Organisation
 from app.common.errors import ValidationFailed
 from app.common.pagination import page_arg
 from app.common.web import ViewResult, apply_errors
 from app.extensions import db
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+bp.context_processor(template_labels)
 
 
 

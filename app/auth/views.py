@@ -37,7 +37,7 @@ from app.common.errors import Conflict, ValidationFailed
 from app.common.web import ViewResult, apply_errors, safe_next
 from app.extensions import client_address, db, limiter
 
-bp = Blueprint("auth", __name__)
+bp = Blueprint("auth", __name__, template_folder="templates")
 
 def register_user_loaders(manager: LoginManager) -> None:
     @manager.user_loader
