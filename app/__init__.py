@@ -77,6 +77,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
                       vendor_admin_bp, orders_bp, vendor_portal_bp):
         app.register_blueprint(blueprint)
     register_api(app)
+    from app.common import mail as email
+
+    email.register(app)  # the e-mail outbox handler
+    from app.vendors import accounts as vendor_accounts
+
+    vendor_accounts.register(app)  # answers app.auth.companies' questions
     from app.orders import withdrawal
 
     withdrawal.connect(app)  # the catalogue's and vendors' signals reach app.orders
@@ -96,7 +102,6 @@ def _import_models() -> None:
     import app.auth.models
     import app.catalogue.models
     import app.common.admin_log
-    import app.common.mail  # registers the e-mail outbox handler
     import app.common.outbox
     import app.orders.assignment  # registers the dispatch outbox handler
     import app.orders.models

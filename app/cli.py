@@ -32,7 +32,7 @@ def register_cli(app: Flask) -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Create the demo framework, lots, items, vendors and accounts (idempotent)."""
-    from app.demo import seed_demo
+    from app.demo.seed import seed_demo
 
     report = seed_demo()
     db.session.commit()

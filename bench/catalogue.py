@@ -91,7 +91,7 @@ def prepare(database_url: str, instance_dir: str) -> int:
 
     from app import create_app
     from app.catalogue.models import CatalogueItem, Lot, Unit
-    from app.demo import seed_demo
+    from app.demo.seed import seed_demo
     from app.extensions import db
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url,

@@ -69,7 +69,7 @@ def prepare(database_url: str, instance_dir: str, orders: int) -> tuple[str, str
     from app import create_app
     from app.auth import services as auth
     from app.catalogue import services as catalogue
-    from app.demo import seed_demo
+    from app.demo.seed import seed_demo
     from app.extensions import db
     from app.orders import services
 

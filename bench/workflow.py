@@ -164,7 +164,7 @@ def migrate_and_seed(app: Flask) -> None:
 
     from app.catalogue import services as catalogue
     from app.catalogue.models import Framework, Lot
-    from app.demo import seed_demo
+    from app.demo.seed import seed_demo
     from app.extensions import db
 
     with app.app_context():

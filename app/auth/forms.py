@@ -7,30 +7,24 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
-from app.auth.services import MIN_PASSWORD_LENGTH
+from app.auth.labels import ORGANISATION_TYPE_LABELS, ROLE_LABELS
+from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.common.i18n import LANGUAGE_NAMES
 from app.common.numbers import coerce_choice_id
 from app.common.single_line import MultiLine, SingleLine
 
 
 def organisation_type_choices() -> list[tuple[str, str]]:
-    return [
-        ("", _l("Choose…")),
-        ("commune", _l("Commune")),
-        ("cpas", _l("CPAS / OCMW (public social welfare centre)")),
-        ("regional_administration", _l("Regional administration")),
-        ("regional_agency", _l("Regional agency")),
-        ("public_interest_body", _l("Other public-interest body")),
-        ("citizen_collective", _l("Citizen collective")),
-    ]
+    return [("", _l("Choose…")), *ORGANISATION_TYPE_LABELS.items()]
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
+    return list(LANGUAGE_NAMES.items())
 
 
 def role_choices() -> list[tuple[str, str]]:
-    return [("vendor", _l("Vendor user")), ("buyer", _l("Buyer")), ("staff", _l("Staff")),
-            ("admin", _l("Administrator"))]
+    # The select's order since the form exists (vendor user first, so the default).
+    return [(role, ROLE_LABELS[role]) for role in ("vendor", "buyer", "staff", "admin")]
 
 
 class LoginForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.common.db import enum_type
 from app.common.time import UTCDateTime, utcnow
 from app.extensions import Model
-from app.vendors.models import Vendor
 
 
 class OrganisationType(enum.StrEnum):
@@ -97,7 +97,8 @@ class User(Model):
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="members", foreign_keys=[organisation_id]
     )
-    vendor: Mapped[Vendor | None] = relationship()
+    # app.vendors.models.Vendor, named by string: vendors sit above auth (DESIGN §7).
+    vendor: Mapped[Any] = relationship("Vendor")
 
     @property
     def session_key(self) -> str | None:

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth import services
+from app.auth import passwords, services
 from app.auth.models import (
     AdhesionStatus,
     Language,
@@ -62,7 +62,7 @@ def _field_errors(data: Registration) -> dict[str, list[str]]:
         errors["language"] = [str(_l("Choose a language."))]
     if not services.valid_email_syntax(data.email):
         errors["email"] = [str(_l("Enter a valid e-mail address."))]
-    problems = services.password_problems(data.password)
+    problems = passwords.password_problems(data.password)
     if problems:
         errors["password"] = problems
     return errors
@@ -85,7 +85,7 @@ def register_organisation(data: Registration) -> RegistrationOutcome:
         raise ValidationFailed(errors)
     email = services.normalise_email(data.email)
     name = data.organisation_name.strip()
-    password_hash = services.hash_password(data.password)  # on every path: same timing
+    password_hash = passwords.hash_password(data.password)  # on every path: same timing
 
     if services.user_by_email(email) is None and _organisation_named(name) is None:
         organisation = Organisation(

@@ -2,80 +2,49 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.auth import companies
 from app.auth.models import (
     AdhesionStatus,
     ApiToken,
     Language,
-    LoginSession,
     OneTimeToken,
     OneTimeTokenPurpose,
     Organisation,
     Role,
     User,
 )
+from app.auth.passwords import (
+    check_password,
+    hash_password,
+    needs_rehash,
+    password_problems,
+    sha256,
+    verify_password,
+)
+from app.auth.sessions import end_all_login_sessions
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.common.single_line import single_line_problem
 from app.common.time import utcnow
 from app.extensions import db
-from app.vendors.models import Vendor
 
-# argon2-cffi's defaults are argon2id (RFC 9106 low-memory profile).
-_STRONG = PasswordHasher()
-# Still argon2id, with the smallest cost: only the testing configuration selects it, so the
-# test suite does not spend minutes hashing.
-_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-_DUMMY_HASH = _STRONG.hash("not-a-real-password-used-for-timing")
-
-
-def _hasher() -> PasswordHasher:
-    if has_app_context() and current_app.config.get("PASSWORD_HASH_CHEAP"):
-        return _CHEAP
-    return _STRONG
-MIN_PASSWORD_LENGTH = 10
 PAGE_SIZE = 25
 INVITATION_HOURS = 72
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def sha256(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
-
-
-def password_problems(password: str) -> list[str]:
-    problems = []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(str(_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)))
-    if password.strip() != password or not password.strip():
-        problems.append(str(_l("Do not start or end the password with a space.")))
-    return problems
-
-
-def _check_password(password: str, field: str = "password") -> None:
-    problems = password_problems(password)
-    if problems:
-        raise ValidationFailed({field: problems})
 
 
 def valid_email_syntax(email: str) -> bool:
@@ -108,44 +77,14 @@ def user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or ``None`` (same timing either way)."""
     user = user_by_email(email)
-    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
-    try:
-        _hasher().verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    stored = user.password_hash if user and user.password_hash else None
+    if not verify_password(stored, password):
         return None
     if user is None or not user.password_hash or not user.active:
         return None
-    if _hasher().check_needs_rehash(stored):
+    if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
-
-
-def start_login_session(user: User, user_agent: str = "") -> str:
-    key = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(key_hash=sha256(key), user_id=user.id,
-                                user_agent=user_agent[:300]))
-    user.last_login_at = utcnow()
-    user.session_key = key
-    db.session.flush()
-    return key
-
-
-def load_login_session(key: str) -> User | None:
-    row = db.session.get(LoginSession, sha256(key))
-    if row is None or not row.user.active:
-        return None
-    user = row.user
-    user.session_key = key
-    return user
-
-
-def end_login_session(key: str | None) -> None:
-    if key:
-        db.session.execute(delete(LoginSession).where(LoginSession.key_hash == sha256(key)))
-
-
-def end_all_login_sessions(user: User) -> None:
-    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
 # --- Registration and adhesion -----------------------------------------------------------
@@ -284,7 +223,7 @@ def create_user(actor: User | None, *, email: str, role: str, full_name: str = "
     if role == Role.BUYER and (organisation_id is None
                                or db.session.get(Organisation, organisation_id) is None):
         errors["organisation"] = [str(_l("A buyer belongs to an existing organisation."))]
-    if role == Role.VENDOR and (vendor_id is None or db.session.get(Vendor, vendor_id) is None):
+    if role == Role.VENDOR and (vendor_id is None or not companies.vendor_exists(vendor_id)):
         errors["vendor"] = [str(_l("A vendor user belongs to an existing vendor."))]
     if password is not None:
         problems = password_problems(password)
@@ -326,7 +265,7 @@ def set_language(actor: User, language: str) -> None:
 def change_password(actor: User, current: str, new: str) -> None:
     if not actor.password_hash or authenticate(actor.email, current) is None:
         raise ValidationFailed({"current_password": [str(_l("The current password is wrong."))]})
-    _check_password(new, "new_password")
+    check_password(new, "new_password")
     actor.password_hash = hash_password(new)
     # Every other login of this person ends; the current one is started again by the view.
     end_credentials(actor)
@@ -388,7 +327,7 @@ def valid_one_time_token(token: str) -> OneTimeToken | None:
 
 def reset_password(token: str, new_password: str) -> User:
     """Use a reset or invitation token once: set the password and end every login."""
-    _check_password(new_password)
+    check_password(new_password)
     row = valid_one_time_token(token)
     if row is None:
         raise Conflict(str(_l("This link has expired or was already used. Ask for a new one.")))

@@ -9,17 +9,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth import services
+from app.auth import companies, services
 from app.auth.decorators import admin_required, staff_required
 from app.auth.forms import ConfirmForm, CreateUserForm, SuspendForm
+from app.auth.labels import template_labels
 from app.auth.models import Organisation
 from app.common.errors import ValidationFailed
 from app.common.pagination import page_arg
 from app.common.web import ViewResult, apply_errors
 from app.extensions import db
-from app.vendors.models import Vendor
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+bp.context_processor(template_labels)
 
 
 
@@ -85,9 +86,7 @@ def users() -> ViewResult:
 @admin_required
 def new_user() -> ViewResult:
     form = CreateUserForm()
-    form.vendor.choices = [(0, "—")] + [
-        (v.id, v.name) for v in db.session.execute(select(Vendor).order_by(Vendor.name)).scalars()
-    ]
+    form.vendor.choices = [(0, "—"), *companies.vendor_choices()]
     form.organisation.choices = [(0, "—")] + [
         (o.id, o.name)
         for o in db.session.execute(select(Organisation).order_by(Organisation.name)).scalars()

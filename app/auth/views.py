@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -21,7 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from app.auth import registration, services
+from app.auth import registration, services, sessions
 from app.auth.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -33,41 +32,32 @@ from app.auth.forms import (
     ResetPasswordForm,
 )
 from app.auth.models import User
+from app.common.api_auth import API_PATH
 from app.common.errors import Conflict, ValidationFailed
-from app.common.web import ViewResult, apply_errors
+from app.common.web import ViewResult, apply_errors, safe_next
 from app.extensions import client_address, db, limiter
 
-bp = Blueprint("auth", __name__)
+bp = Blueprint("auth", __name__, template_folder="templates")
 
 def register_user_loaders(manager: LoginManager) -> None:
     @manager.user_loader
     def load_user(key: str) -> User | None:
         # The API authenticates by bearer token only: a browser's session cookie does not
         # count there, so the API's CSRF exemption cannot be abused from another site.
-        if request.path.startswith("/api/"):
+        if request.path.startswith(API_PATH):
             return None
-        return services.load_login_session(key)
+        return sessions.load_login_session(key)
 
     @manager.request_loader
     def load_from_token(req: object) -> User | None:
         """Bearer tokens authenticate the JSON API only, never the HTML pages."""
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith(API_PATH):
             return None
         header = request.headers.get("Authorization", "")
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
         return services.user_for_api_token(token.strip())
-
-
-def safe_next(target: str | None, default: str = "main.home") -> str:
-    """Only local paths: never another host, scheme or protocol-relative URL."""
-    if target:
-        parts = urlsplit(target)
-        if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and "\\" not in target):
-            return target
-    return url_for(default)
 
 
 def _account() -> str:
@@ -109,7 +99,7 @@ def login() -> ViewResult:
         if user is None:
             form.password.errors = [_("Wrong e-mail address or password.")]
         else:
-            services.start_login_session(user, request.headers.get("User-Agent", ""))
+            sessions.start_login_session(user, request.headers.get("User-Agent", ""))
             db.session.commit()
             session.clear()
             login_user(user, remember=bool(form.remember.data))
@@ -124,7 +114,7 @@ def logout() -> ViewResult:
     if not form.validate_on_submit():
         abort(400)
     if current_user.is_authenticated:
-        services.end_login_session(current_user.session_key)
+        sessions.end_login_session(current_user.session_key)
         db.session.commit()
     logout_user()
     session.clear()
@@ -253,7 +243,7 @@ def settings_password() -> ViewResult:
             apply_errors(form, exc.errors)
         else:
             user = current_user._get_current_object()
-            services.start_login_session(user, request.headers.get("User-Agent", ""))
+            sessions.start_login_session(user, request.headers.get("User-Agent", ""))
             db.session.commit()
             login_user(user)
             flash(_("Your password is changed. Your other sessions were logged out and your API "

@@ -7,9 +7,15 @@ from contextlib import contextmanager
 
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.common.labels import Labels
+
+# Each language in its own words: the language switch and the choice of one's language.
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+# Each language in the reader's words: the languages a vendor serves in, say.
+LANGUAGE_LABELS = Labels({"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")})
 
 
 def reader_language() -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_mail import Message
 
 from app.common import outbox
@@ -49,7 +49,6 @@ def public_urls() -> Iterator[None]:
         yield
 
 
-@outbox.handler("email")
 def send_email(payload: dict[str, Any]) -> None:
     """Send through SMTP, or write to the log when no ``MAIL_SERVER`` is configured."""
     if not current_app.config.get("MAIL_SERVER"):
@@ -60,3 +59,8 @@ def send_email(payload: dict[str, Any]) -> None:
                       body=payload["body"],
                       extra_headers={"Content-Language": payload.get("language", "fr")})
     mail.send(message)
+
+
+def register(app: Flask) -> None:
+    """The e-mail outbox handler (called by create_app: nothing registers on import)."""
+    outbox.handler("email")(send_email)

@@ -1,11 +1,12 @@
-"""What every blueprint's views share: the type a view returns and putting a service's
-field errors onto the form the reader filled in."""
+"""What every blueprint's views share: the type a view returns, putting a service's field
+errors onto the form the reader filled in, and where a ``next`` parameter may send them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
-from flask import Response, flash
+from flask import Response, flash, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import Form
 
@@ -35,3 +36,13 @@ def apply_errors(form: Form, errors: Mapping[str, list[str]], *,
         else:
             for message in messages:
                 flash(message, "error")
+
+
+def safe_next(target: str | None, default: str = "main.home") -> str:
+    """Only local paths: never another host, scheme or protocol-relative URL."""
+    if target:
+        parts = urlsplit(target)
+        if (not parts.scheme and not parts.netloc and target.startswith("/")
+                and not target.startswith("//") and "\\" not in target):
+            return target
+    return url_for(default)

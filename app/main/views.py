@@ -7,8 +7,7 @@ from flask_login import current_user
 
 from app.auth import services
 from app.auth.forms import ConfirmForm
-from app.auth.views import safe_next
-from app.common.web import ViewResult
+from app.common.web import ViewResult, safe_next
 from app.extensions import db
 
 bp = Blueprint("main", __name__)

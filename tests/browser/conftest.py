@@ -63,7 +63,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     import flask_migrate
 
     from app import create_app
-    from app.demo import seed_demo
+    from app.demo.seed import seed_demo
     from app.extensions import db
 
     tmp = tmp_path_factory.mktemp("browser")
@@ -103,7 +103,7 @@ def base_url(live_app: LiveApp) -> str:
 
 @pytest.fixture(scope="session")
 def demo_password() -> str:
-    from app.demo import demo_password as configured
+    from app.demo.seed import demo_password as configured
 
     return configured()[0]
 

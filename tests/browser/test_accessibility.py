@@ -99,7 +99,7 @@ def home_buyer(page: Page, live: LiveApp, lang: str) -> None:
 
 def home_after_logout(page: Page, live: LiveApp, lang: str) -> None:
     """With the flash message: a fresh login (not the shared one), then the log-out button."""
-    from app.demo import demo_password
+    from app.demo.seed import demo_password
 
     log_in(page, live, "buyer2@demo.example", demo_password()[0])
     page.locator("form[action='/logout'] button").click()

@@ -16,12 +16,12 @@ from psycopg import sql
 from sqlalchemy import func, select
 
 from app.auth.models import Organisation, Role, User
-from app.auth.services import hash_password
+from app.auth.passwords import hash_password
 from app.catalogue import services as catalogue
 from app.catalogue.models import LotMembership
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import assignment, audit, services
 from app.orders.models import (

@@ -84,7 +84,7 @@ class QuietHandler(WSGIRequestHandler):
 @pytest.fixture
 def served(app: Flask) -> Iterator[str]:
     """The app with the demo data, listening on a free loopback port."""
-    from app.demo import seed_demo
+    from app.demo.seed import seed_demo
     from app.extensions import db
 
     with app.app_context():
@@ -228,7 +228,7 @@ def test_nul_and_lone_surrogates_are_refused_before_postgresql(app: Flask, serve
         "language": "fr"})
     assert registration.status_code == 422
     # A logged-in buyer's HTML order form, with an item id no integer column holds.
-    from app.demo import demo_password
+    from app.demo.seed import demo_password
 
     assert client.post("/login", data={"email": "buyer1@demo.example",
                                        "password": demo_password()[0]}).status_code == 302

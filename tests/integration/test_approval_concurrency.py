@@ -12,9 +12,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.auth.models import Organisation, Role, User
-from app.auth.services import hash_password
+from app.auth.passwords import hash_password
 from app.catalogue import services as catalogue
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderApproval, OrderStatus

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from app.auth import services as auth_services
 from app.auth.models import Role, User
-from app.auth.services import hash_password
+from app.auth.passwords import hash_password
 from app.common.time import utcnow
 from app.extensions import db
 from app.orders import assignment, audit

@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from app.catalogue import services
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 
 

@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.auth.models import Role, User
-from app.auth.services import hash_password
+from app.auth.passwords import hash_password
 from app.catalogue import services as catalogue
 from app.common import outbox
 from app.common.errors import Conflict

@@ -16,7 +16,7 @@ from app.auth.services import user_by_email
 from app.catalogue import services
 from app.catalogue.models import CatalogueItem
 from app.common.errors import DomainError
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 
 CODE = "L1-DAY"

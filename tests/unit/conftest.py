@@ -19,7 +19,7 @@ from app import create_app
 from app.auth.models import AdhesionStatus, Language, Organisation, OrganisationType, Role, User
 from app.auth.services import user_by_email
 from app.common.i18n import in_language
-from app.demo import demo_password, seed_demo
+from app.demo.seed import demo_password, seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
 

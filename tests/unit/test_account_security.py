@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.auth import services
+from app.auth import passwords, services
 from app.auth.models import (
     ApiToken,
     Language,
@@ -122,8 +122,8 @@ def test_registration_hashes_the_password_and_queues_one_e_mail_whatever_the_cas
     changes = {"new": {}, "known_email": {"email": "known@forest.example"},
                "known_org": {"organisation_name": "Known organisation"}}[case]
     hashed: list[str] = []
-    real = services.hash_password
-    monkeypatch.setattr(services, "hash_password", lambda p: hashed.append(p) or real(p))
+    real = passwords.hash_password
+    monkeypatch.setattr(passwords, "hash_password", lambda p: hashed.append(p) or real(p))
     before = rows(OutboxMessage)
     _register(client, **changes)
     assert hashed == [REGISTRATION["password"]]

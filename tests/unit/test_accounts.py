@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.auth import registration, services
+from app.auth import passwords, registration, services
 from app.auth.models import (
     AdhesionStatus,
     ApiToken,
@@ -20,9 +20,9 @@ from app.auth.models import (
     Role,
     User,
 )
-from app.auth.views import safe_next
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
+from app.common.web import safe_next
 from app.extensions import db
 
 from .conftest import PASSWORD
@@ -185,7 +185,7 @@ def test_the_login_session_is_stored_hashed(client: FlaskClient, make_user: Call
     session_row = db.session.execute(select(LoginSession)).scalar_one()
     with client.session_transaction() as session:
         key = session["_user_id"]
-    assert session_row.key_hash == services.sha256(key) and key not in session_row.key_hash
+    assert session_row.key_hash == passwords.sha256(key) and key not in session_row.key_hash
 
 
 def test_login_is_rate_limited_per_account(app: Flask, client: FlaskClient,
@@ -247,7 +247,7 @@ def test_the_reset_link_works_once_and_ends_every_session(
     token = _reset_token_for(user)
     assert enqueued, "the e-mail is handed to the broker after commit"
     stored = db.session.execute(select(OneTimeToken.token_hash)).scalar_one()
-    assert token not in stored and stored == services.sha256(token)
+    assert token not in stored and stored == passwords.sha256(token)
     response = client.post(f"/password/reset/{token}",
                            data={"password": "my new long password",
                                  "password_confirm": "my new long password"})
@@ -333,7 +333,7 @@ def test_an_api_token_is_shown_once_stored_hashed_and_revocable(
     token = html.split("<code>")[1].split("</code>")[0]
     assert token.startswith("pp_")
     row = db.session.execute(select(ApiToken)).scalar_one()
-    assert row.token_hash == services.sha256(token)
+    assert row.token_hash == passwords.sha256(token)
     api = client.application.test_client()
     me = api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200 and me.get_json()["email"] == user.email

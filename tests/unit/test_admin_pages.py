@@ -25,7 +25,7 @@ from app.catalogue.models import (
     Unit,
 )
 from app.common.admin_log import AdminLogEntry
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
 from tests.unit.test_staff import count_queries

@@ -17,7 +17,7 @@ from app.common import outbox
 from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
-from app.demo import DEFAULT_DEMO_PASSWORD, seed_demo
+from app.demo.seed import DEFAULT_DEMO_PASSWORD, seed_demo
 from app.extensions import db
 from app.orders import assignment, audit, deadlines, services
 from app.orders.models import (

@@ -18,7 +18,7 @@ from app.catalogue import services as catalogue
 from app.catalogue.models import LotMembership, MembershipStatus
 from app.common.errors import Conflict
 from app.common.money import format_eur
-from app.demo import DEFAULT_DEMO_PASSWORD
+from app.demo.seed import DEFAULT_DEMO_PASSWORD
 from app.extensions import db
 from app.orders import assignment, audit
 from app.orders.models import AttemptState, Notification, Order, OrderStatus, VendorAttempt

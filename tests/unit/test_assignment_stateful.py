@@ -21,7 +21,7 @@ from app.common.errors import DomainError
 from app.common.i18n import in_language
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import assignment, audit, deadlines, services
 from app.orders.models import (

@@ -18,7 +18,8 @@ from app.catalogue import csv_io, services
 from app.catalogue.amounts import parse_amount, parse_percent
 from app.catalogue.models import CatalogueItem, Framework, FrameworkStatus
 from app.common.admin_log import AdminLogEntry
-from app.demo import FRAMEWORK_REFERENCE, seed_demo
+from app.demo.data import FRAMEWORK_REFERENCE
+from app.demo.seed import seed_demo
 from app.extensions import db
 
 HEADER = csv_io.HEADER_LINE

@@ -27,7 +27,7 @@ from app.catalogue.models import (
     Unit,
 )
 from app.common.i18n import in_language
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
 

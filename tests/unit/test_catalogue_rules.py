@@ -23,7 +23,7 @@ from app.common.holidays import (
     working_day_deadline,
 )
 from app.common.money import format_eur, incl_vat_cents, parse_eur, vat_cents
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 
 

@@ -13,7 +13,8 @@ from app.auth.models import Role, User
 from app.catalogue import csv_io, services
 from app.catalogue.models import Framework
 from app.common.csv_safe import read_cell, safe_cell
-from app.demo import FRAMEWORK_REFERENCE, seed_demo
+from app.demo.data import FRAMEWORK_REFERENCE
+from app.demo.seed import seed_demo
 from app.extensions import db
 
 DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+32 2 123 45 67", "-Atelier",

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.auth import services as auth
 from app.auth.models import Organisation, Role, User
 from app.catalogue import services as catalogue
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders.models import Order, OrderLine
 

@@ -18,7 +18,7 @@ from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Lot
 from app.common.i18n import in_language
 from app.common.money import format_eur
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import services
 from app.orders.models import Notification, Order, OrderEvent, OrderStatus

@@ -14,7 +14,7 @@ from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Lot
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.outbox import OutboxMessage
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import audit, services, workflow
 from app.orders.models import Notification, Order, OrderEvent, OrderStatus

@@ -164,3 +164,15 @@ def test_emails_are_rendered_in_the_recipient_language(app: Flask, language: str
                           user=type("U", (), {"display_name": "Ann"})(), token="t", hours=2)
     assert message.payload["subject"] == subject
     assert message.payload["language"] == language
+
+
+def test_the_email_handler_is_registered_by_create_app_not_on_import(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.common import mail
+
+    assert outbox.HANDLERS["email"] is mail.send_email
+    monkeypatch.setattr(outbox, "HANDLERS", {})
+    with pytest.raises(ValueError, match="no outbox handler"):
+        outbox.queue("email", {"to": "a@example.org", "subject": "s", "body": "b"})
+    mail.register(app)
+    assert outbox.HANDLERS == {"email": mail.send_email}

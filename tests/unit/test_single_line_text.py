@@ -19,7 +19,7 @@ from app.catalogue import services as catalogue
 from app.common import mail as mail_module
 from app.common.mail import queue_email, send_email
 from app.common.single_line import multi_line_problem, one_line, single_line_problem
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders.models import Order
 from app.vendors.models import Vendor

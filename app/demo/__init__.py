@@ -1,0 +1,1 @@
+"""Demo data (data.py) and its idempotent seeding (seed.py)."""
