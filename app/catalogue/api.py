@@ -15,15 +15,16 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 from marshmallow.validate import Length, OneOf, Range
 
-from app.catalogue import services
 from app.catalogue.models import AwardMethod, CatalogueItem, Lot, Unit
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
 from app.common.i18n import reader_language
 
 blp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1",
                 description="Framework lots and their priced catalogue items.")
 
-MAX_PRICE_CENTS = 10**12  # the bound services.validate_filters enforces
+MAX_PRICE_CENTS = 10**12  # the bound browse.validate_filters enforces
 MAX_PAGE = 100_000
 UNITS = [u.value for u in Unit]
 AWARD_METHODS = [m.value for m in AwardMethod]
@@ -107,7 +108,7 @@ class ItemQuerySchema(ma.Schema):
     page = Int(load_default=1, validate=Range(
         1, MAX_PAGE, error=_l("Enter a page number between 1 and 100 000.")))
     per_page = Int(load_default=20, validate=Range(
-        1, services.MAX_PER_PAGE, error=_l("Enter a number between 1 and 100.")))
+        1, browse.MAX_PER_PAGE, error=_l("Enter a number between 1 and 100.")))
 
 
 # --- Serialisation ------------------------------------------------------------------------
@@ -151,9 +152,9 @@ def lot_data(lot: Lot, framework_reference: str, vendors: int, language: str,
 def list_lots(framework: int | None = None) -> list[dict[str, Any]]:
     """Lots of every framework, by framework then number."""
     language = reader_language()
-    committed = services.committed_cents_by_lot()
+    committed = lot_services.committed_cents_by_lot()
     return [lot_data(lot, reference, vendors, language, committed.get(lot.id, 0))
-            for lot, reference, vendors in services.lots_with_vendor_counts(framework)]
+            for lot, reference, vendors in lot_services.lots_with_vendor_counts(framework)]
 
 
 @blp.get("/catalogue/items")
@@ -165,9 +166,9 @@ def list_items(q: str, page: int, per_page: int, lot: int | None = None,
                unit: str | None = None, min_price_cents: int | None = None,
                max_price_cents: int | None = None) -> dict[str, Any]:
     """Items priced today, by lot number and code, one page at a time."""
-    filters = services.ItemFilters(q=q, lot_id=lot, unit=unit, min_price_cents=min_price_cents,
+    filters = browse.ItemFilters(q=q, lot_id=lot, unit=unit, min_price_cents=min_price_cents,
                                    max_price_cents=max_price_cents)
-    result = services.search_items_counted(filters, page=page, per_page=per_page)
+    result = browse.search_items_counted(filters, page=page, per_page=per_page)
     language = reader_language()
     return {"items": [item_data(item, language) for item in result.items],
             "page": result.page, "per_page": result.per_page, "total": result.total,
@@ -180,4 +181,4 @@ def list_items(q: str, page: int, per_page: int, lot: int | None = None,
                   description="No such item version")
 def get_item(item_id: int) -> dict[str, Any]:
     """One priced version of an item, current or not (orders refer to versions)."""
-    return item_data(services.get_item(item_id), reader_language())
+    return item_data(browse.get_item(item_id), reader_language())
