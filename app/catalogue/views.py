@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SearchField, SelectField, StringField
 
-from app.catalogue.labels import template_helpers, unit_labels
+from app.catalogue.labels import UNITS, template_helpers
 from app.catalogue.models import Lot, LotMembership
 from app.catalogue.services import browse
 from app.catalogue.services import lots as lot_services
@@ -104,8 +104,7 @@ def index() -> ViewResult:
     form.lot.choices = [("", _("All lots"))] + [
         (str(lot.id), _("Lot %(number)s: %(title)s", number=lot.number,
                         title=lot.title(language))) for lot in lots]
-    form.unit.choices = [("", _("All units"))] + [
-        (value, str(label)) for value, label in unit_labels().items()]
+    form.unit.choices = [("", _("All units")), *UNITS.choices()]
     filters = _read_filters(form, lots)
     result = None
     if filters is not None:

@@ -10,6 +10,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from app.catalogue.labels import (
+    AWARD_METHODS,
+    FRAMEWORK_STATUSES,
+    MEMBERSHIP_STATUSES,
+    UNITS,
+)
 from app.catalogue.models import Lot
 from app.catalogue.services import lots as lot_services
 from app.common.i18n import reader_language
@@ -26,18 +32,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templ
 def template_helpers() -> dict[str, Any]:
     """Money and label helpers for the admin templates, in the reader's language."""
     language = reader_language()
-    labels = {
-        "unit": {"day": _("Day"), "half_day": _("Half-day"), "workshop": _("Workshop"),
-                 "item": _("Item"), "lump_sum": _("Lump sum")},
-        "framework": {"draft": _("Draft"), "active": _("Active"), "expired": _("Expired")},
-        "award": {"cascade": _("Cascade"), "mini_competition": _("Mini-competition")},
-        "membership": {"active": _("Active"), "suspended": _("Suspended"),
-                       "terminated": _("Terminated")},
-    }
+    labels = {"unit": UNITS, "framework": FRAMEWORK_STATUSES, "award": AWARD_METHODS,
+              "membership": MEMBERSHIP_STATUSES}
 
     def label(kind: str, value: Any) -> str:
-        key = getattr(value, "value", value)
-        return str(labels[kind].get(key, key))
+        return labels[kind].word(getattr(value, "value", value))
 
     def title(obj: Any) -> str:
         """A framework's, lot's or item's title in the reader's language."""
