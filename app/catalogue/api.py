@@ -1,5 +1,8 @@
 """The catalogue part of the JSON API: lots and priced items (public, no login).
 
+The query schemas check types; the search's limits and their words are the service's
+(services.browse), declared here for the OpenAPI document.
+
 Every list answers in a fixed number of SQL queries whatever the number of rows (items: one,
 or two for a page past the end; lots: two, the lots and the committed amounts), never a lazy
 load per row.
@@ -20,12 +23,11 @@ from app.catalogue.services import browse
 from app.catalogue.services import lots as lot_services
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
 from app.common.i18n import reader_language
+from app.common.pagination import MAX_PAGE
 
 blp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1",
                 description="Framework lots and their priced catalogue items.")
 
-MAX_PRICE_CENTS = 10**12  # the bound browse.validate_filters enforces
-MAX_PAGE = 100_000
 UNITS = [u.value for u in Unit]
 AWARD_METHODS = [m.value for m in AwardMethod]
 
@@ -88,21 +90,18 @@ class ItemPageSchema(ma.Schema):
     pages = fields.Integer(required=True, metadata={"description": "At least 1."})
 
 
-_AMOUNT_ERROR = _l("Enter an amount between 0 and 10 000 000 000.")
-
-
 class ItemQuerySchema(ma.Schema):
     lot = Int(validate=Range(1, INT32_MAX, error=_l("Choose a lot from the list.")),
               metadata={"description": "Only the items of this lot id."})
-    q = fields.String(load_default="", validate=Length(max=200,
-                                                       error=_l("Use at most 200 characters.")),
+    q = fields.String(load_default="", validate=Length(max=browse.MAX_QUERY_LENGTH,
+                                                       error=browse.QUERY_ERROR),
                       metadata={"description": "Words searched in code, titles and "
                                                "descriptions (any language, accents and case "
                                                "ignored, word prefixes match)."})
-    unit = fields.String(validate=OneOf(UNITS, error=_l("Choose a unit from the list.")))
-    min_price_cents = Int(validate=Range(0, MAX_PRICE_CENTS, error=_AMOUNT_ERROR),
+    unit = fields.String(validate=OneOf(UNITS, error=browse.UNIT_ERROR))
+    min_price_cents = Int(validate=Range(0, browse.MAX_PRICE_CENTS, error=browse.AMOUNT_ERROR),
                           metadata={"description": "Unit price excl. VAT, at least."})
-    max_price_cents = Int(validate=Range(0, MAX_PRICE_CENTS, error=_AMOUNT_ERROR),
+    max_price_cents = Int(validate=Range(0, browse.MAX_PRICE_CENTS, error=browse.AMOUNT_ERROR),
                           metadata={"description": "Unit price excl. VAT, at most (not below "
                                                    "min_price_cents)."})
     page = Int(load_default=1, validate=Range(

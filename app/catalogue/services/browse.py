@@ -25,6 +25,13 @@ from app.common.time import today
 from app.extensions import db
 
 MAX_PER_PAGE = 100
+# The search's limits and their words, stated once: the API's query schema declares the same
+# (it documents them in the OpenAPI document), the pages' filter form shows these messages.
+MAX_QUERY_LENGTH = 200
+MAX_PRICE_CENTS = 10**12
+UNIT_ERROR = _l("Choose a unit from the list.")
+AMOUNT_ERROR = _l("Enter an amount between 0 and 10 000 000 000.")
+QUERY_ERROR = _l("Use at most 200 characters.")
 
 
 # --- Reading the catalogue -----------------------------------------------------------------
@@ -64,16 +71,16 @@ def _filtered(filters: ItemFilters, on: date) -> Select[Any]:
 def validate_filters(filters: ItemFilters) -> None:
     errors: dict[str, list[str]] = {}
     if filters.unit and filters.unit not in {u.value for u in Unit}:
-        errors["unit"] = [str(_l("Choose a unit from the list."))]
+        errors["unit"] = [str(UNIT_ERROR)]
     for name in ("min_price_cents", "max_price_cents"):
         value = getattr(filters, name)
-        if value is not None and not 0 <= value <= 10**12:
-            errors[name] = [str(_l("Enter an amount between 0 and 10 000 000 000."))]
+        if value is not None and not 0 <= value <= MAX_PRICE_CENTS:
+            errors[name] = [str(AMOUNT_ERROR)]
     if (filters.min_price_cents is not None and filters.max_price_cents is not None
             and filters.min_price_cents > filters.max_price_cents):
         errors["max_price_cents"] = [str(_l("The maximum is below the minimum."))]
-    if len(filters.q) > 200:
-        errors["q"] = [str(_l("Use at most 200 characters."))]
+    if len(filters.q) > MAX_QUERY_LENGTH:
+        errors["q"] = [str(QUERY_ERROR)]
     if errors:
         raise ValidationFailed(errors)
 

@@ -46,7 +46,6 @@ class ItemData:
     valid_from: date
 
 
-
 def item_errors(data: ItemData) -> dict[str, list[str]]:
     """Every problem with ``data``, by field (shared by the admin form and the CSV import)."""
     errors: dict[str, list[str]] = {}
@@ -71,7 +70,6 @@ def item_errors(data: ItemData) -> dict[str, list[str]]:
     if db.session.get(Lot, data.lot_id) is None:
         errors["lot_id"] = [str(_l("Choose an existing lot."))]
     return {**text_errors(data, "code", *TITLES, multi=DESCRIPTIONS), **errors}
-
 
 
 def _item_data(item: CatalogueItem, **changes: Any) -> ItemData:
