@@ -60,21 +60,20 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_request_guard(app)  # after the extensions: its hook goes first
 
     _import_models()
+    from app import catalogue
     from app.api import register_api
     from app.auth.staff_views import bp as staff_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import register_user_loaders
-    from app.catalogue.admin_views import bp as admin_bp
-    from app.catalogue.views import bp as catalogue_bp
     from app.main.views import bp as main_bp
     from app.orders.views import bp as orders_bp
-    from app.vendors.admin_views import bp as vendor_admin_bp
     from app.vendors.portal import bp as vendor_portal_bp
-    from app.vendors.views import bp as directory_bp
 
     register_user_loaders(login_manager)
-    for blueprint in (main_bp, auth_bp, staff_bp, catalogue_bp, directory_bp, admin_bp,
-                      vendor_admin_bp, orders_bp, vendor_portal_bp):
+    for blueprint in (main_bp, auth_bp, staff_bp):
+        app.register_blueprint(blueprint)
+    catalogue.register(app)
+    for blueprint in (orders_bp, vendor_portal_bp):
         app.register_blueprint(blueprint)
     register_api(app)
     from app.common import mail as email
@@ -86,6 +85,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.orders import withdrawal
 
     withdrawal.connect(app)  # the catalogue's and vendors' signals reach app.orders
+    _answer_hooks(app)
 
     register_error_handlers(app)
     register_security_headers(app)
@@ -95,6 +95,14 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _answer_hooks(app: Flask) -> None:
+    """Questions a lower package asks that a higher one answers (app.common.hooks)."""
+    from app.catalogue.services.lots import committed_cents_by_lot
+    from app.orders.services import committed_by_lot
+
+    committed_cents_by_lot.answer(committed_by_lot)  # the lots' ceilings, used by the orders
 
 
 def _import_models() -> None:

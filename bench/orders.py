@@ -68,7 +68,8 @@ def prepare(database_url: str, instance_dir: str, orders: int) -> tuple[str, str
 
     from app import create_app
     from app.auth import services as auth
-    from app.catalogue import services as catalogue
+    from app.catalogue.services import browse
+    from app.catalogue.services import lots as lot_services
     from app.demo.seed import seed_demo
     from app.extensions import db
     from app.orders import services
@@ -86,9 +87,9 @@ def prepare(database_url: str, instance_dir: str, orders: int) -> tuple[str, str
         assert buyer is not None and staff is not None
         _row, buyer_token = auth.create_api_token(buyer, "bench")
         _row, staff_token = auth.create_api_token(staff, "bench")
-        first = catalogue.get_current_item("L3-WS-HALF")
-        second = catalogue.get_current_item("L3-MEETING")
-        lot = catalogue.get_lot(first.lot_id)
+        first = browse.get_current_item("L3-WS-HALF")
+        second = browse.get_current_item("L3-MEETING")
+        lot = lot_services.get_lot(first.lot_id)
         lot.ceiling_cents = None  # the bench measures speed, not the ceiling
         ids = []
         for _ in range(orders):

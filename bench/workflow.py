@@ -162,8 +162,8 @@ def migrate_and_seed(app: Flask) -> None:
     import flask_migrate
     from sqlalchemy import select
 
-    from app.catalogue import services as catalogue
     from app.catalogue.models import Framework, Lot
+    from app.catalogue.services import browse
     from app.demo.seed import seed_demo
     from app.extensions import db
 
@@ -171,7 +171,7 @@ def migrate_and_seed(app: Flask) -> None:
         flask_migrate.upgrade()
         seed_demo()
         db.session.flush()
-        lot_id = catalogue.get_current_item(ITEM).lot_id
+        lot_id = browse.get_current_item(ITEM).lot_id
         lot = db.session.execute(select(Lot).where(Lot.id == lot_id)).scalar_one()
         lot.ceiling_cents = None
         db.session.execute(select(Framework).where(Framework.id == lot.framework_id)
@@ -183,7 +183,7 @@ def migrate_and_seed(app: Flask) -> None:
 def submitted_orders(app: Flask, count: int) -> list[int]:
     """``count`` one-line orders, created and submitted by a demo buyer."""
     from app.auth import services as auth
-    from app.catalogue import services as catalogue
+    from app.catalogue.services import browse
     from app.extensions import db
     from app.orders import services
 
@@ -192,7 +192,7 @@ def submitted_orders(app: Flask, count: int) -> list[int]:
         while len(ids) < count:
             buyer = auth.user_by_email(BUYER)
             assert buyer is not None
-            item = catalogue.get_current_item(ITEM)
+            item = browse.get_current_item(ITEM)
             for _ in range(min(100, count - len(ids))):
                 order = services.create_order(buyer, services.OrderInput(
                     lot_id=item.lot_id, title="Bench workflow", objectives="Measure",

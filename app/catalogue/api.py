@@ -1,5 +1,8 @@
 """The catalogue part of the JSON API: lots and priced items (public, no login).
 
+The query schemas check types; the search's limits and their words are the service's
+(services.browse), declared here for the OpenAPI document.
+
 Every list answers in a fixed number of SQL queries whatever the number of rows (items: one,
 or two for a page past the end; lots: two, the lots and the committed amounts), never a lazy
 load per row.
@@ -15,16 +18,16 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 from marshmallow.validate import Length, OneOf, Range
 
-from app.catalogue import services
 from app.catalogue.models import AwardMethod, CatalogueItem, Lot, Unit
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
 from app.common.i18n import reader_language
+from app.common.pagination import MAX_PAGE
 
 blp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1",
                 description="Framework lots and their priced catalogue items.")
 
-MAX_PRICE_CENTS = 10**12  # the bound services.validate_filters enforces
-MAX_PAGE = 100_000
 UNITS = [u.value for u in Unit]
 AWARD_METHODS = [m.value for m in AwardMethod]
 
@@ -87,27 +90,24 @@ class ItemPageSchema(ma.Schema):
     pages = fields.Integer(required=True, metadata={"description": "At least 1."})
 
 
-_AMOUNT_ERROR = _l("Enter an amount between 0 and 10 000 000 000.")
-
-
 class ItemQuerySchema(ma.Schema):
     lot = Int(validate=Range(1, INT32_MAX, error=_l("Choose a lot from the list.")),
               metadata={"description": "Only the items of this lot id."})
-    q = fields.String(load_default="", validate=Length(max=200,
-                                                       error=_l("Use at most 200 characters.")),
+    q = fields.String(load_default="", validate=Length(max=browse.MAX_QUERY_LENGTH,
+                                                       error=browse.QUERY_ERROR),
                       metadata={"description": "Words searched in code, titles and "
                                                "descriptions (any language, accents and case "
                                                "ignored, word prefixes match)."})
-    unit = fields.String(validate=OneOf(UNITS, error=_l("Choose a unit from the list.")))
-    min_price_cents = Int(validate=Range(0, MAX_PRICE_CENTS, error=_AMOUNT_ERROR),
+    unit = fields.String(validate=OneOf(UNITS, error=browse.UNIT_ERROR))
+    min_price_cents = Int(validate=Range(0, browse.MAX_PRICE_CENTS, error=browse.AMOUNT_ERROR),
                           metadata={"description": "Unit price excl. VAT, at least."})
-    max_price_cents = Int(validate=Range(0, MAX_PRICE_CENTS, error=_AMOUNT_ERROR),
+    max_price_cents = Int(validate=Range(0, browse.MAX_PRICE_CENTS, error=browse.AMOUNT_ERROR),
                           metadata={"description": "Unit price excl. VAT, at most (not below "
                                                    "min_price_cents)."})
     page = Int(load_default=1, validate=Range(
         1, MAX_PAGE, error=_l("Enter a page number between 1 and 100 000.")))
     per_page = Int(load_default=20, validate=Range(
-        1, services.MAX_PER_PAGE, error=_l("Enter a number between 1 and 100.")))
+        1, browse.MAX_PER_PAGE, error=_l("Enter a number between 1 and 100.")))
 
 
 # --- Serialisation ------------------------------------------------------------------------
@@ -151,9 +151,9 @@ def lot_data(lot: Lot, framework_reference: str, vendors: int, language: str,
 def list_lots(framework: int | None = None) -> list[dict[str, Any]]:
     """Lots of every framework, by framework then number."""
     language = reader_language()
-    committed = services.committed_cents_by_lot()
+    committed = lot_services.committed_cents_by_lot()
     return [lot_data(lot, reference, vendors, language, committed.get(lot.id, 0))
-            for lot, reference, vendors in services.lots_with_vendor_counts(framework)]
+            for lot, reference, vendors in lot_services.lots_with_vendor_counts(framework)]
 
 
 @blp.get("/catalogue/items")
@@ -165,9 +165,9 @@ def list_items(q: str, page: int, per_page: int, lot: int | None = None,
                unit: str | None = None, min_price_cents: int | None = None,
                max_price_cents: int | None = None) -> dict[str, Any]:
     """Items priced today, by lot number and code, one page at a time."""
-    filters = services.ItemFilters(q=q, lot_id=lot, unit=unit, min_price_cents=min_price_cents,
+    filters = browse.ItemFilters(q=q, lot_id=lot, unit=unit, min_price_cents=min_price_cents,
                                    max_price_cents=max_price_cents)
-    result = services.search_items_counted(filters, page=page, per_page=per_page)
+    result = browse.search_items_counted(filters, page=page, per_page=per_page)
     language = reader_language()
     return {"items": [item_data(item, language) for item in result.items],
             "page": result.page, "per_page": result.per_page, "total": result.total,
@@ -180,4 +180,4 @@ def list_items(q: str, page: int, per_page: int, lot: int | None = None,
                   description="No such item version")
 def get_item(item_id: int) -> dict[str, Any]:
     """One priced version of an item, current or not (orders refer to versions)."""
-    return item_data(services.get_item(item_id), reader_language())
+    return item_data(browse.get_item(item_id), reader_language())

@@ -10,8 +10,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.auth.models import Role, User
-from app.catalogue import csv_io, services
+from app.catalogue import csv_io
 from app.catalogue.models import Framework
+from app.catalogue.services import frameworks as framework_services
 from app.common.errors import NotFound
 from app.common.i18n import in_language
 from app.extensions import db
@@ -36,10 +37,10 @@ def operator() -> User:
 def _framework(reference: str | None) -> Framework:
     if reference:
         try:
-            return services.framework_by_reference(reference)
+            return framework_services.framework_by_reference(reference)
         except NotFound:
             raise click.ClickException(f"no framework with reference {reference!r}") from None
-    framework = services.default_framework()
+    framework = framework_services.default_framework()
     if framework is None:
         raise click.ClickException("there is not exactly one active framework: "
                                    "choose one with --framework REF")

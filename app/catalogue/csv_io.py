@@ -26,11 +26,11 @@ All or nothing: every row is checked first and any problem is reported as (row, 
 reason), counting the header as row 1 and each record as one row (as a spreadsheet shows
 them). Nothing changes unless the whole file is valid. Then, row by row:
 
-- a new code creates the item (``services.create_item``);
+- a new code creates the item (``item_services.create_item``);
 - a known code whose texts or unit differ updates every version's texts
-  (``services.update_item_texts``);
+  (``item_services.update_item_texts``);
 - a known code whose price or VAT rate differs from the version valid on the row's
-  ``valid_from`` gets a new price from that day (``services.revise_price``), which must then
+  ``valid_from`` gets a new price from that day (``item_services.revise_price``), which must then
   be today or later, and after the item's latest price start;
 - anything else is unchanged.
 
@@ -58,11 +58,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.catalogue import services
+from app.auth.services import require_admin
 from app.catalogue.amounts import parse_amount, parse_percent, plain_amount, plain_percent
 from app.catalogue.models import CatalogueItem, Framework, Lot
+from app.catalogue.services import items as item_services
+from app.catalogue.services.texts import TEXT_FIELDS
 from app.common.csv_safe import read_cell, safe_row
 from app.common.errors import DomainError, ValidationFailed
+from app.common.time import today
 from app.extensions import db
 
 COLUMNS = ("lot_number", "code", "title_fr", "title_nl", "title_en", "description_fr",
@@ -70,7 +73,7 @@ COLUMNS = ("lot_number", "code", "title_fr", "title_nl", "title_en", "descriptio
            "valid_from")
 HEADER_LINE = ",".join(COLUMNS)
 MAX_BYTES = 2 * 1024 * 1024
-TEXT_COLUMNS = services.TEXT_FIELDS
+TEXT_COLUMNS = TEXT_FIELDS
 # Which CSV column a service's field error belongs to.
 COLUMN_OF_FIELD = {"lot_id": "lot_number", "unit_price_cents": "unit_price_eur",
                    "vat_rate_bp": "vat_rate_percent"}
@@ -104,7 +107,7 @@ class ImportReport:
 @dataclass
 class _Planned:
     row: int
-    data: services.ItemData
+    data: item_services.ItemData
     create: bool = False
     texts_changed: bool = False
     price_changed: bool = False
@@ -166,7 +169,7 @@ def _existing_versions(codes: list[str]) -> dict[str, list[CatalogueItem]]:
 
 
 def _parse_row(number: int, values: dict[str, str], lots: dict[int, Lot],
-               framework: Framework) -> tuple[services.ItemData, list[RowError]]:
+               framework: Framework) -> tuple[item_services.ItemData, list[RowError]]:
     errors: list[RowError] = []
 
     def problem(column: str, reason: str) -> None:
@@ -198,12 +201,12 @@ def _parse_row(number: int, values: dict[str, str], lots: dict[int, Lot],
         valid_from = date.fromisoformat(raw_date)
     except ValueError:
         problem("valid_from", str(_l("Enter a date as YYYY-MM-DD, for example 2026-01-31.")))
-    data = services.ItemData(
+    data = item_services.ItemData(
         lot_id=lot.id if lot is not None else -1, code=values["code"].strip(),
         unit=values["unit"].strip(), unit_price_cents=max(price, 0), vat_rate_bp=max(vat, 0),
         valid_from=valid_from, **{name: values[name] for name in TEXT_COLUMNS})
     already = {error.column for error in errors}
-    for name, messages in services.item_errors(data).items():
+    for name, messages in item_services.item_errors(data).items():
         column = COLUMN_OF_FIELD.get(name, name)
         if column not in already:
             problem(column, " ".join(messages))
@@ -231,7 +234,7 @@ def _plan_existing(planned: _Planned, versions: list[CatalogueItem], lots: dict[
                                                                data.vat_rate_bp)
     if not planned.price_changed:
         return []
-    if data.valid_from < services.today():
+    if data.valid_from < today():
         reason = _l("The price or VAT rate differs from the one valid on %(day)s: a new price "
                     "must start today or later.", day=data.valid_from.isoformat())
     elif data.valid_from <= latest.valid_from:
@@ -300,7 +303,7 @@ def import_catalogue(actor: User, framework: Framework, content: bytes | str,
 
     Flushes, never commits: the caller commits when ``report.ok`` (and rolls back otherwise).
     """
-    services.require_admin(actor)
+    require_admin(actor)
     planned, errors = check_catalogue(framework, content)
     report = ImportReport(errors=errors)
     if errors:
@@ -317,14 +320,14 @@ def import_catalogue(actor: User, framework: Framework, content: bytes | str,
         data = item.data
         try:
             if item.create:
-                services.create_item(actor, data)
+                item_services.create_item(actor, data)
                 continue
             if item.texts_changed:
-                services.update_item_texts(
+                item_services.update_item_texts(
                     actor, data.code, {name: getattr(data, name) for name in TEXT_COLUMNS},
                     data.unit)
             if item.price_changed:
-                services.revise_price(actor, data.code, data.unit_price_cents,
+                item_services.revise_price(actor, data.code, data.unit_price_cents,
                                       data.vat_rate_bp, data.valid_from)
         except ValidationFailed as exc:  # checked above: only a concurrent change gets here
             report.errors.extend(RowError(item.row, COLUMN_OF_FIELD.get(name, name), " ".join(m))
@@ -338,7 +341,7 @@ def import_catalogue(actor: User, framework: Framework, content: bytes | str,
 def current_items(framework: Framework, on: date | None = None) -> list[CatalogueItem]:
     """One version per code of the framework: the one priced on ``on`` (today), else the
     first one still to come; withdrawn items are left out."""
-    on = on or services.today()
+    on = on or today()
     rows = db.session.execute(
         select(CatalogueItem).join(Lot).where(Lot.framework_id == framework.id)
         .order_by(Lot.number, CatalogueItem.code, CatalogueItem.valid_from)

@@ -17,6 +17,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.catalogue.amounts import parse_amount, parse_percent, typed_amount, typed_percent
+from app.catalogue.labels import AWARD_METHODS, FRAMEWORK_STATUSES, UNITS
 from app.common.form_fields import WholeNumberField
 from app.common.i18n import reader_language
 from app.common.numbers import coerce_choice_id
@@ -57,20 +58,6 @@ class PercentField(StringField):
         return "" if self.data is None else typed_percent(int(self.data), reader_language())
 
 
-def framework_status_choices() -> list[tuple[str, str]]:
-    return [("draft", _l("Draft")), ("active", _l("Active")), ("expired", _l("Expired"))]
-
-
-def award_method_choices() -> list[tuple[str, str]]:
-    return [("cascade", _l("Cascade (vendors in rank order)")),
-            ("mini_competition", _l("Mini-competition (every active vendor quotes)"))]
-
-
-def unit_choices() -> list[tuple[str, str]]:
-    return [("day", _l("Day")), ("half_day", _l("Half-day")), ("workshop", _l("Workshop")),
-            ("item", _l("Item")), ("lump_sum", _l("Lump sum"))]
-
-
 def _title(label: Any) -> StringField:
     return StringField(label, validators=[DataRequired(), Length(max=300), SingleLine()])
 
@@ -93,7 +80,7 @@ class FrameworkForm(FlaskForm):
                        "12 000 000. Orders beyond it are refused."),
         validators=[InputRequired()])
     status = SelectField(
-        _l("Status"), choices=framework_status_choices,
+        _l("Status"), choices=FRAMEWORK_STATUSES.choices,
         description=_l("Buyers can order only from an active framework, between its dates."))
 
 
@@ -107,7 +94,7 @@ class LotForm(FlaskForm):
     description_nl = _description(_l("Description in Dutch"))
     description_en = _description(_l("Description in English"))
     award_method = SelectField(
-        _l("Award method"), choices=award_method_choices,
+        _l("Award method"), choices=AWARD_METHODS.choices,
         description=_l("Cascade: the order is offered to one vendor at a time, in rank order. "
                        "Mini-competition: every active vendor is invited to quote."))
     ceiling = EuroField(
@@ -153,7 +140,7 @@ class ItemTextsForm(FlaskForm):
     description_fr = _description(_l("Description in French"))
     description_nl = _description(_l("Description in Dutch"))
     description_en = _description(_l("Description in English"))
-    unit = SelectField(_l("Unit"), choices=unit_choices)
+    unit = SelectField(_l("Unit"), choices=UNITS.choices)
 
 
 def _price_field() -> EuroField:
@@ -180,7 +167,7 @@ class ItemForm(FlaskForm):
     description_fr = _description(_l("Description in French"))
     description_nl = _description(_l("Description in Dutch"))
     description_en = _description(_l("Description in English"))
-    unit = SelectField(_l("Unit"), choices=unit_choices)
+    unit = SelectField(_l("Unit"), choices=UNITS.choices)
     unit_price = _price_field()
     vat_rate = _vat_field()
     valid_from = DateField(_l("Price valid from"), validators=[InputRequired()])

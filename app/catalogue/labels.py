@@ -1,4 +1,6 @@
-"""Words and formats for the public pages: units, award methods, languages, prices."""
+"""The one wording of the catalogue's enumerations (units, award methods, framework and
+membership statuses), used by its pages, forms and exports; and the helpers its public
+templates call (languages, prices, dates)."""
 
 from __future__ import annotations
 
@@ -10,32 +12,44 @@ from flask_babel import lazy_gettext as _l
 
 from app.common import money
 from app.common.i18n import reader_language
+from app.common.labels import Labels
+
+UNITS = Labels({
+    "day": _l("Day"),
+    "half_day": _l("Half-day"),
+    "workshop": _l("Workshop"),
+    "item": _l("Item"),
+    "lump_sum": _l("Lump sum"),
+})
+
+AWARD_METHODS = Labels({
+    "cascade": _l("Cascade (by rank)"),
+    "mini_competition": _l("Mini-competition"),
+})
+
+AWARD_METHOD_EXPLANATIONS = Labels({
+    "cascade": _l("The assignment is offered to the vendors one by one, in the order of "
+                  "their rank, until one accepts."),
+    "mini_competition": _l("Every vendor of the lot is invited to quote; the lowest "
+                           "compliant quote wins, and the rank breaks ties."),
+})
+
+FRAMEWORK_STATUSES = Labels({
+    "draft": _l("Draft"),
+    "active": _l("Active"),
+    "expired": _l("Expired"),
+})
+
+MEMBERSHIP_STATUSES = Labels({
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "terminated": _l("Terminated"),
+})
 
 
-def unit_labels() -> dict[str, Any]:
-    return {
-        "day": _l("Day"),
-        "half_day": _l("Half-day"),
-        "workshop": _l("Workshop"),
-        "item": _l("Item"),
-        "lump_sum": _l("Lump sum"),
-    }
-
-
-def award_method_labels() -> dict[str, Any]:
-    return {
-        "cascade": _l("Cascade (by rank)"),
-        "mini_competition": _l("Mini-competition"),
-    }
-
-
-def award_method_explanations() -> dict[str, Any]:
-    return {
-        "cascade": _l("The assignment is offered to the vendors one by one, in the order of "
-                      "their rank, until one accepts."),
-        "mini_competition": _l("Every vendor of the lot is invited to quote; the lowest "
-                               "compliant quote wins, and the rank breaks ties."),
-    }
+def _value(value: Any) -> Any:
+    """An enum member's value (templates pass members or their values)."""
+    return getattr(value, "value", value)
 
 
 def language_labels() -> dict[str, Any]:
@@ -50,8 +64,6 @@ def service_languages(codes: str) -> str:
 def template_helpers() -> dict[str, Any]:
     """Functions the catalogue and directory templates call, in the reader's language."""
     language = reader_language()
-    units = unit_labels()
-    methods = award_method_labels()
 
     def eur(cents: int) -> str:
         return money.format_eur(cents, language)
@@ -59,11 +71,11 @@ def template_helpers() -> dict[str, Any]:
     def vat_rate(basis_points: int) -> str:
         return money.format_vat_rate(basis_points, language)
 
-    def unit_label(unit: str) -> str:
-        return str(units.get(str(unit), unit))
+    def unit_label(unit: Any) -> str:
+        return UNITS.word(_value(unit))
 
-    def award_method(method: str) -> str:
-        return str(methods.get(str(method), method))
+    def award_method(method: Any) -> str:
+        return AWARD_METHODS.word(_value(method))
 
     def long_date(day: date) -> str:
         return str(format_date(day, "long"))
@@ -79,7 +91,8 @@ def template_helpers() -> dict[str, Any]:
         "vat_rate": vat_rate,
         "unit_label": unit_label,
         "award_method": award_method,
-        "award_explanation": lambda m: str(award_method_explanations().get(str(m), "")),
+        "award_explanation": lambda m: (AWARD_METHOD_EXPLANATIONS.word(_value(m))
+                                        if str(_value(m)) in AWARD_METHOD_EXPLANATIONS else ""),
         "service_languages": service_languages,
         "long_date": long_date,
     }

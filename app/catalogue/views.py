@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SearchField, SelectField, StringField
 
-from app.catalogue import services
-from app.catalogue.labels import template_helpers, unit_labels
+from app.catalogue.labels import UNITS, template_helpers
 from app.catalogue.models import Lot, LotMembership
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common.errors import ValidationFailed
 from app.common.i18n import reader_language
 from app.common.money import parse_eur
@@ -19,7 +20,7 @@ from app.common.numbers import parse_id
 from app.common.pagination import page_arg
 from app.common.web import ViewResult, add_error
 
-bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+bp = Blueprint("catalogue", __name__, url_prefix="/catalogue", template_folder="templates")
 
 PER_PAGE = 20
 FILTER_NAMES = ("q", "lot", "unit", "min_price", "max_price")
@@ -51,9 +52,9 @@ class FilterForm(Form):
 
 
 
-def _read_filters(form: FilterForm, lots: list[Lot]) -> services.ItemFilters | None:
+def _read_filters(form: FilterForm, lots: list[Lot]) -> browse.ItemFilters | None:
     """The filters typed in the form, or None (with field errors set) when one is invalid."""
-    filters = services.ItemFilters(q=(form.q.data or "").strip())
+    filters = browse.ItemFilters(q=(form.q.data or "").strip())
     lot_value = (form.lot.data or "").strip()
     if lot_value:
         if (lot_id := parse_id(lot_value)) in {lot.id for lot in lots}:
@@ -72,7 +73,7 @@ def _read_filters(form: FilterForm, lots: list[Lot]) -> services.ItemFilters | N
         else:
             setattr(filters, f"{name}_cents", cents)
     try:
-        services.validate_filters(filters)
+        browse.validate_filters(filters)
     except ValidationFailed as exc:
         for service_name, messages in exc.errors.items():
             target = SERVICE_FIELDS.get(service_name)
@@ -92,24 +93,23 @@ def _kept_args() -> dict[str, str]:
 
 def _public_members(lot: Lot) -> list[LotMembership]:
     """The lot's active members whose company is active (the directory shows those only)."""
-    return [m for m in services.active_members(lot) if m.vendor.active]
+    return [m for m in lot_services.active_members(lot) if m.vendor.active]
 
 
 @bp.route("/")
 def index() -> ViewResult:
     language = reader_language()
-    lots = services.list_lots(active_only=True)
+    lots = lot_services.list_lots(active_only=True)
     form = FilterForm(request.args)
     form.lot.choices = [("", _("All lots"))] + [
         (str(lot.id), _("Lot %(number)s: %(title)s", number=lot.number,
                         title=lot.title(language))) for lot in lots]
-    form.unit.choices = [("", _("All units"))] + [
-        (value, str(label)) for value, label in unit_labels().items()]
+    form.unit.choices = [("", _("All units")), *UNITS.choices()]
     filters = _read_filters(form, lots)
     result = None
     if filters is not None:
         page = page_arg()
-        result = services.search_items(filters, page=page, per_page=PER_PAGE)
+        result = browse.search_items(filters, page=page, per_page=PER_PAGE)
         if page > result.pages:
             args: dict[str, Any] = {**_kept_args(), "page": result.pages}
             return redirect(url_for("catalogue.index", **args))
@@ -122,9 +122,9 @@ def index() -> ViewResult:
 
 @bp.route("/lots/<int:lot_id>")
 def lot(lot_id: int) -> ViewResult:
-    lot = services.get_public_lot(lot_id)
+    lot = lot_services.get_public_lot(lot_id)
     page = page_arg()
-    result = services.search_items(services.ItemFilters(lot_id=lot.id), page=page,
+    result = browse.search_items(browse.ItemFilters(lot_id=lot.id), page=page,
                                    per_page=PER_PAGE)
     if page > result.pages:
         return redirect(url_for("catalogue.lot", lot_id=lot.id, page=result.pages))
@@ -134,4 +134,4 @@ def lot(lot_id: int) -> ViewResult:
 
 @bp.route("/items/<code>")
 def item(code: str) -> ViewResult:
-    return render_template("catalogue/item.html", item=services.get_current_item(code))
+    return render_template("catalogue/item.html", item=browse.get_current_item(code))

@@ -9,20 +9,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.catalogue import services as catalogue
 from app.catalogue.models import Lot
+from app.catalogue.services import frameworks as framework_services
+from app.catalogue.services import lots as lot_services
 from app.common.time import today
 from app.extensions import db
 
 
 def is_orderable(lot: Lot, on: date | None = None) -> bool:
-    return catalogue.framework_is_active(lot.framework, on or today())
+    return framework_services.framework_is_active(lot.framework, on or today())
 
 
 def orderable_lots(on: date | None = None) -> list[Lot]:
     """The lots a buyer may order from on ``on`` (today by default), in framework order."""
     on = on or today()
-    return [lot for lot in catalogue.list_lots() if is_orderable(lot, on)]
+    return [lot for lot in lot_services.list_lots() if is_orderable(lot, on)]
 
 
 def orderable_lot(lot_id: Any, on: date | None = None) -> Lot | None:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import AdhesionStatus, Role, User
 from app.auth.services import require_staff, staff_recipients
-from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Framework, Lot
+from app.catalogue.services import frameworks as framework_services
 from app.common.communes import resolve_commune
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
@@ -416,7 +416,7 @@ def approve(actor: User, order_id: int) -> Order:
         select(Framework).where(Framework.id == lot.framework_id).with_for_update()
     ).scalar_one()
     on = today()
-    if not catalogue.framework_is_active(framework, on):
+    if not framework_services.framework_is_active(framework, on):
         raise Conflict(str(_l("The framework agreement is not active.")))
     for day in (order.planned_start, order.planned_end):
         if day is not None and not framework.start_date <= day <= framework.end_date:

@@ -18,8 +18,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.models import AdhesionStatus, Organisation, Role
-from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Lot
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common import money
 from app.common.communes import REGION_WIDE, commune_choices, commune_name
 from app.common.downloads import private_attachment
@@ -296,7 +297,7 @@ def _read_queue_filters(form: QueueFilterForm, lots: list[Lot],
 
 def _staff_queue() -> ViewResult:
     language = reader_language()
-    lots = catalogue.list_lots()
+    lots = lot_services.list_lots()
     organisations = list(db.session.execute(
         select(Organisation.id, Organisation.name).order_by(Organisation.name)))
     form = QueueFilterForm(request.args)
@@ -334,7 +335,7 @@ def _lot_from(value: Any) -> Lot | None:
 def _lot_items(lot: Lot | None) -> list[CatalogueItem]:
     if lot is None:
         return []
-    return catalogue.search_items(catalogue.ItemFilters(lot_id=lot.id), per_page=100).items
+    return browse.search_items(browse.ItemFilters(lot_id=lot.id), per_page=100).items
 
 
 def _choose_lot(order: Order | None = None, error: bool = False) -> ViewResult:
@@ -471,7 +472,7 @@ def new() -> ViewResult:
         return _save(form, None)
     code = request.args.get("item", "").strip()
     if code:
-        item = catalogue.get_current_item(code)  # an unknown code is a 404
+        item = browse.get_current_item(code)  # an unknown code is a 404
         lot: Lot | None = _lot_from(item.lot_id)
         if lot is None:
             return _choose_lot(error=True)

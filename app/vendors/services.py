@@ -14,6 +14,7 @@ from app.auth.services import require_admin
 from app.common import admin_log
 from app.common.errors import NotFound, ValidationFailed
 from app.common.mail import queue_email
+from app.common.pagination import Page
 from app.common.single_line import text_problems
 from app.extensions import db
 from app.vendors.models import Vendor
@@ -170,17 +171,13 @@ def send_contact_message(vendor_id: int, data: ContactMessage) -> int:
 ADMIN_PAGE_SIZE = 25
 
 
-def vendors_page(actor: User, page: int = 1,
-                 per_page: int = ADMIN_PAGE_SIZE) -> tuple[list[Vendor], int]:
-    """One page of vendors by name, and the total: two queries."""
+def vendors_page(actor: User, page: int = 1, per_page: int = ADMIN_PAGE_SIZE) -> Page[Vendor]:
+    """One page of vendors by name, and the total: two queries (Flask-SQLAlchemy's paginate)."""
     require_admin(actor)
     page = max(page, 1)
-    total = db.session.execute(select(func.count(Vendor.id))).scalar_one()
-    rows = db.session.execute(
-        select(Vendor).order_by(func.lower(Vendor.name), Vendor.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).scalars().all()
-    return list(rows), int(total)
+    result = db.paginate(select(Vendor).order_by(func.lower(Vendor.name), Vendor.id),
+                         page=page, per_page=per_page, error_out=False)
+    return Page(list(result.items), int(result.total or 0), page, per_page)
 
 
 def get_vendor(actor: User, vendor_id: int) -> Vendor:

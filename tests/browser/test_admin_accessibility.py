@@ -40,14 +40,14 @@ def ids(live_app: LiveApp) -> Ids:
     """Records of the demo data the pages show; and two logged changes that cancel out, so
     the admin log has a diff to show while the data stays as seeded."""
     from app.auth.models import Role, User
-    from app.catalogue import services
     from app.catalogue.models import Lot
+    from app.catalogue.services import lots as lot_services
     from app.extensions import db
     from app.vendors import services as vendor_services
 
     with live_app.app.app_context():
         lot = db.session.execute(select(Lot).where(Lot.number == AUDITED_LOT)).scalar_one()
-        first = services.active_members(lot)[0]
+        first = lot_services.active_members(lot)[0]
         vendor = first.vendor
         admin = db.session.execute(select(User).where(User.role == Role.ADMIN)).scalars().first()
         assert admin is not None

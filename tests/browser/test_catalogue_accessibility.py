@@ -39,7 +39,7 @@ def _vendor_id(live: LiveApp, name: str = AUDITED_VENDOR) -> int:
 
 
 def _item_title(live: LiveApp, lang: str, code: str = AUDITED_ITEM) -> str:
-    from app.catalogue.services import get_current_item
+    from app.catalogue.services.browse import get_current_item
 
     with live.app.app_context():
         return str(getattr(get_current_item(code), f"title_{lang}"))

@@ -36,10 +36,10 @@ def _watch_console(page: Page, errors: list[str]) -> None:
 
 def _catalogue(live: LiveApp) -> dict[str, Any]:
     """Ids and titles of lot 3 and its workshop item, as the pages show them."""
-    from app.catalogue import services as catalogue
+    from app.catalogue.services import browse
 
     with live.app.app_context():
-        item = catalogue.get_current_item(ITEM)
+        item = browse.get_current_item(ITEM)
         return {"lot_id": item.lot_id, "lot_number": item.lot.number,
                 "lot_title": {lang: item.lot.title(lang) for lang in ("fr", "nl", "en")},
                 "item_id": item.id,
@@ -189,7 +189,7 @@ class Orders:
 @pytest.fixture(scope="module")
 def orders(live_app: LiveApp) -> Iterator[Orders]:
     from app.auth.services import user_by_email
-    from app.catalogue import services as catalogue
+    from app.catalogue.services import browse
     from app.extensions import db
     from app.orders import services
 
@@ -197,7 +197,7 @@ def orders(live_app: LiveApp) -> Iterator[Orders]:
         buyer, staff = user_by_email(BUYER), user_by_email(STAFF)
         staff2 = user_by_email("staff2@demo.example")
         assert buyer is not None and staff is not None and staff2 is not None
-        item = catalogue.get_current_item(ITEM)
+        item = browse.get_current_item(ITEM)
 
         def make(title: str) -> int:
             order = services.create_order(buyer, services.OrderInput(

@@ -49,14 +49,14 @@ def _dispatch(live: LiveApp, lot_number: int, code: str, title: str) -> Dispatch
 
     from app.auth.models import Role, User
     from app.auth.services import user_by_email
-    from app.catalogue import services as catalogue
+    from app.catalogue.services import browse
     from app.extensions import db
     from app.orders import assignment, services
 
     with live.app.app_context():
         buyer, staff = user_by_email(BUYER), user_by_email(STAFF)
         assert buyer is not None and staff is not None
-        item = catalogue.get_current_item(code)
+        item = browse.get_current_item(code)
         assert item.lot.number == lot_number
         order = services.create_order(buyer, services.OrderInput(
             lot_id=item.lot_id, title=title, objectives="Rencontrer les habitants du quartier",

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 
 from app.auth.models import Organisation, Role, User
 from app.auth.passwords import hash_password
-from app.catalogue import services as catalogue
 from app.catalogue.models import LotMembership
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.demo.seed import seed_demo
@@ -55,8 +56,8 @@ def submitted_orders(app: Flask, count: int, item_code: str = "L3-WS-HALF"
                      password_hash=hash_password("irrelevant pass"))
         db.session.add_all([buyer, staff])
         db.session.commit()
-        item = catalogue.get_current_item(item_code)
-        catalogue.get_lot(item.lot_id).ceiling_cents = None
+        item = browse.get_current_item(item_code)
+        lot_services.get_lot(item.lot_id).ceiling_cents = None
         ids = []
         for number in range(count):
             order = services.create_order(buyer, services.OrderInput(

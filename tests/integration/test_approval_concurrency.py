@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from app.auth.models import Organisation, Role, User
 from app.auth.passwords import hash_password
-from app.catalogue import services as catalogue
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import services
@@ -35,7 +36,7 @@ def _buyer_and_staff() -> tuple[User, list[User]]:
 
 
 def _submitted(buyer: User, code: str, quantity: int) -> Order:
-    item = catalogue.get_current_item(code)
+    item = browse.get_current_item(code)
     order = services.create_order(buyer, services.OrderInput(
         lot_id=item.lot_id, title="Race", objectives="Race", participation_level="inform",
         commune="bruxelles", lines=[services.LineInput(item.id, quantity)]))
@@ -73,8 +74,8 @@ def test_parallel_approvals_never_exceed_the_lot_ceiling(record_app: Flask,
                                                          database_url: str) -> None:
     with record_app.app_context():
         buyer, (staff, _other) = _buyer_and_staff()
-        meeting = catalogue.get_current_item("L3-MEETING")  # one = 10 % of the ceiling
-        lot = catalogue.get_lot(meeting.lot_id)
+        meeting = browse.get_current_item("L3-MEETING")  # one = 10 % of the ceiling
+        lot = lot_services.get_lot(meeting.lot_id)
         lot.ceiling_cents = meeting.unit_price_cents * 10
         db.session.commit()
         for _ in range(5):  # 50 % already committed

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from app.catalogue import services
+from app.catalogue.services import browse
 from app.demo.seed import seed_demo
 from app.extensions import db
 
@@ -26,13 +26,13 @@ def seeded(record_app: Flask) -> Flask:
 def test_search_ignores_accents_and_case_and_matches_word_prefixes(seeded: Flask, query: str,
                                                                    code: str) -> None:
     with seeded.app_context():
-        found = services.search_items(services.ItemFilters(q=query), per_page=100).items
+        found = browse.search_items(browse.ItemFilters(q=query), per_page=100).items
         assert code in [item.code for item in found]
 
 
 def test_search_does_not_match_inside_words(seeded: Flask) -> None:
     with seeded.app_context():
-        assert services.search_items(services.ItemFilters(q="luation")).total == 0
+        assert browse.search_items(browse.ItemFilters(q="luation")).total == 0
 
 
 def test_the_search_uses_the_trigram_index(seeded: Flask) -> None:

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
-from app.catalogue import services as catalogue
+from app.catalogue.services import lots as lot_services
+from app.catalogue.services import memberships as membership_services
 from app.common import outbox
 from app.common.errors import Conflict
 from app.common.outbox import OutboxMessage
@@ -54,11 +55,11 @@ def _new_rank_one(app: Flask, admin_id: int, lot_id: int, number: int) -> tuple[
         user = User(email=f"race-vendor{number}@example.org", role=Role.VENDOR, vendor=vendor,
                     password_hash=hash_password("irrelevant pass"))
         db.session.add(user)
-        membership = catalogue.add_member(admin, lot_id, vendor.id)
+        membership = membership_services.add_member(admin, lot_id, vendor.id)
         db.session.flush()
-        others = [m.id for m in catalogue.active_members(catalogue.get_lot(lot_id))
+        others = [m.id for m in lot_services.active_members(lot_services.get_lot(lot_id))
                   if m.id != membership.id]
-        catalogue.set_ranking(admin, lot_id, [membership.id, *others])
+        membership_services.set_ranking(admin, lot_id, [membership.id, *others])
         db.session.commit()
         return membership.id, user.id
 
@@ -109,7 +110,7 @@ def test_a_membership_terminated_while_its_vendor_accepts_has_one_outcome(
             time.sleep(delay)
             with record_app.app_context():
                 admin = db.session.get(User, admin_id)
-                catalogue.terminate_member(admin, membership_id,  # type: ignore[arg-type]
+                membership_services.terminate_member(admin, membership_id,  # type: ignore[arg-type]
                                            "Contract ended")
                 db.session.commit()
                 result["terminate"] = "ok"

@@ -13,9 +13,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.auth.services import user_by_email
-from app.catalogue import services
 from app.catalogue.models import CatalogueItem
+from app.catalogue.services import browse
+from app.catalogue.services import items as item_services
+from app.catalogue.services.texts import TEXT_FIELDS
 from app.common.errors import DomainError
+from app.common.time import today
 from app.demo.seed import seed_demo
 from app.extensions import db
 
@@ -33,13 +36,13 @@ def seeded(record_app: Flask) -> Flask:
 
 def _revise_all_at_once(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """THREADS admins' sessions revise CODE at the same moment, each from another day."""
-    real_snapshot = services.admin_log.snapshot
+    real_snapshot = item_services.admin_log.snapshot
 
     def slow_snapshot(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.2)  # widen the window between reading the versions and writing
         return real_snapshot(*args, **kwargs)
 
-    monkeypatch.setattr(services.admin_log, "snapshot", slow_snapshot)
+    monkeypatch.setattr(item_services.admin_log, "snapshot", slow_snapshot)
     barrier = threading.Barrier(THREADS)
     outcomes: list[str] = []
 
@@ -49,8 +52,8 @@ def _revise_all_at_once(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[str
             assert admin is not None
             barrier.wait()
             try:
-                services.revise_price(admin, CODE, 90_000 + offset, 2100,
-                                      services.today() + timedelta(days=offset))
+                item_services.revise_price(admin, CODE, 90_000 + offset, 2100,
+                                      today() + timedelta(days=offset))
                 db.session.commit()
                 outcomes.append("revised")
             except DomainError as exc:
@@ -85,8 +88,8 @@ def test_concurrent_revisions_never_overlap_and_lookups_keep_working(
                                                          for v in versions]
         assert versions[-1].valid_to is None
         for offset in range(0, THREADS + 3):
-            day = services.today() + timedelta(days=offset)
-            assert services.price_on(CODE, day).code == CODE
+            day = today() + timedelta(days=offset)
+            assert browse.price_on(CODE, day).code == CODE
     client = seeded.test_client()
     assert client.get(f"/api/v1/catalogue/items?q={CODE}").status_code == 200
 
@@ -94,14 +97,14 @@ def test_concurrent_revisions_never_overlap_and_lookups_keep_working(
 def test_lookups_do_not_fail_on_versions_that_overlap_anyway(seeded: Flask) -> None:
     """Rows written before the lock existed (or by hand) must not turn lookups into 500s."""
     with seeded.app_context():
-        current = services.get_current_item(CODE)
+        current = browse.get_current_item(CODE)
         db.session.add(CatalogueItem(
             lot_id=current.lot_id, code=CODE, unit=current.unit, unit_price_cents=1,
             vat_rate_bp=current.vat_rate_bp, valid_from=current.valid_from + timedelta(days=1),
-            **{name: getattr(current, name) for name in services.TEXT_FIELDS}))
+            **{name: getattr(current, name) for name in TEXT_FIELDS}))
         db.session.commit()
-        assert services.get_current_item(CODE).code == CODE
-        assert services.price_on(CODE, services.today()).code == CODE
+        assert browse.get_current_item(CODE).code == CODE
+        assert browse.price_on(CODE, today()).code == CODE
     client = seeded.test_client()
     assert client.get(f"/api/v1/catalogue/items?q={CODE}").status_code == 200
     assert client.get(f"/catalogue/items/{CODE}").status_code == 200

@@ -9,8 +9,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from app.auth.models import Role, User
-from app.catalogue import services as catalogue
 from app.catalogue.models import LotMembership
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
+from app.catalogue.services import memberships as membership_services
 from app.common.money import format_eur
 from app.common.time import utcnow
 from app.extensions import db
@@ -66,11 +68,11 @@ def _user_of(vendor_id: int) -> User:
 
 def _dispatched(people: dict[str, User], lot_number: int, code: str) -> Order:
     buyer, staff = people["buyer1"], people["staff1"]
-    lot = next(lot for lot in catalogue.list_lots() if lot.number == lot_number)
+    lot = next(lot for lot in lot_services.list_lots() if lot.number == lot_number)
     order = services.create_order(buyer, services.OrderInput(
         lot_id=lot.id, title="Marche exploratoire", objectives="Entendre le quartier",
         participation_level="consult", commune="forest",
-        lines=[services.LineInput(catalogue.get_current_item(code).id, 2)]))
+        lines=[services.LineInput(browse.get_current_item(code).id, 2)]))
     db.session.commit()
     services.submit(buyer, order.id)
     services.approve(staff, order.id)
@@ -271,7 +273,7 @@ def escalated_competition(people: dict[str, User]) -> World:
         membership = db.session.execute(select(LotMembership).where(
             LotMembership.lot_id == order.lot_id,
             LotMembership.vendor_id == bid.vendor_id)).scalar_one()
-        catalogue.suspend_member(people["admin"], membership.id, "Audit")
+        membership_services.suspend_member(people["admin"], membership.id, "Audit")
     db.session.commit()
     _expire(silent)
     db.session.refresh(order)

@@ -13,7 +13,6 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
-from app.catalogue import services
 from app.catalogue.models import (
     AwardMethod,
     CatalogueItem,
@@ -24,7 +23,13 @@ from app.catalogue.models import (
     MembershipStatus,
     Unit,
 )
+from app.catalogue.services import browse
+from app.catalogue.services import frameworks as framework_services
+from app.catalogue.services import items as item_services
+from app.catalogue.services import lots as lot_services
+from app.catalogue.services import memberships as membership_services
 from app.common.admin_log import AdminLogEntry
+from app.common.time import today
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
@@ -47,7 +52,7 @@ def lot_number(number: int) -> Lot:
 
 def active_ranking(lot: Lot) -> list[int]:
     db.session.expire_all()
-    return [m.vendor_id for m in services.active_members(db.session.get(Lot, lot.id))]
+    return [m.vendor_id for m in lot_services.active_members(db.session.get(Lot, lot.id))]
 
 
 def log_count(action: str | None = None) -> int:
@@ -153,7 +158,7 @@ def test_an_admin_creates_then_edits_a_framework_typed_in_euros(client: FlaskCli
                                                                 admin: User) -> None:
     response = client.post("/admin/frameworks/new", data=FRAMEWORK_FORM)
     assert response.status_code == 302
-    framework = services.framework_by_reference("BPART-2030-001")
+    framework = framework_services.framework_by_reference("BPART-2030-001")
     assert framework.max_value_cents == 1_250_000_050
     assert framework.start_date == date(2030, 1, 1) and framework.status is FrameworkStatus.DRAFT
     assert "12.500.000,50" in page(client, f"/admin/frameworks/{framework.id}/edit")
@@ -193,7 +198,7 @@ LOT_FORM = {"number": "7", "title_fr": "Lot sept", "title_nl": "Perceel zeven",
 
 
 def test_an_admin_creates_then_edits_a_lot(client: FlaskClient, admin: User) -> None:
-    framework = services.framework_by_reference("BPART-2025-001")
+    framework = framework_services.framework_by_reference("BPART-2025-001")
     assert f'<option selected value="{framework.id}">' in page(
         client, f"/admin/lots/new?framework={framework.id}")
     response = client.post("/admin/lots/new", data={**LOT_FORM, "framework": framework.id})
@@ -212,7 +217,7 @@ def test_an_admin_creates_then_edits_a_lot(client: FlaskClient, admin: User) -> 
 
 def test_a_lot_number_taken_in_the_framework_is_refused_next_to_the_field(
         client: FlaskClient, admin: User) -> None:
-    framework = services.framework_by_reference("BPART-2025-001")
+    framework = framework_services.framework_by_reference("BPART-2025-001")
     before = table_counts()
     response = client.post("/admin/lots/new",
                            data={**LOT_FORM, "framework": framework.id, "number": "3"})
@@ -230,9 +235,9 @@ def test_a_lot_number_taken_in_the_framework_is_refused_next_to_the_field(
 def test_the_lot_page_lists_active_vendors_in_rank_order_then_suspended_then_terminated(
         client: FlaskClient, admin: User) -> None:
     lot = lot_number(2)
-    first, second, third, *others = services.active_members(lot)
-    services.terminate_member(admin, first.id, "Contract ended")
-    services.suspend_member(admin, third.id, "Capacity")
+    first, second, third, *others = lot_services.active_members(lot)
+    membership_services.terminate_member(admin, first.id, "Contract ended")
+    membership_services.suspend_member(admin, third.id, "Capacity")
     db.session.commit()
     html = page(client, f"/admin/lots/{lot.id}")
     names = [m.vendor.name for m in (second, *others, third, first)]
@@ -244,7 +249,7 @@ def test_the_lot_page_lists_active_vendors_in_rank_order_then_suspended_then_ter
 def test_an_admin_reorders_the_cascade_with_rank_inputs(client: FlaskClient,
                                                         admin: User) -> None:
     lot = lot_number(2)
-    members = services.active_members(lot)
+    members = lot_services.active_members(lot)
     vendor_ids = [m.vendor_id for m in members]
     form = {f"rank_{m.id}": str(len(members) - i) for i, m in enumerate(members)}
     response = client.post(f"/admin/lots/{lot.id}/ranking", data=form)
@@ -257,7 +262,7 @@ def test_an_admin_reorders_the_cascade_with_rank_inputs(client: FlaskClient,
 def test_two_vendors_given_the_same_rank_are_refused_and_nothing_moves(
         client: FlaskClient, admin: User) -> None:
     lot = lot_number(2)
-    members = services.active_members(lot)
+    members = lot_services.active_members(lot)
     before = active_ranking(lot)
     form = {f"rank_{m.id}": str(i + 1) for i, m in enumerate(members)}
     form[f"rank_{members[1].id}"] = "1"
@@ -272,7 +277,7 @@ def test_two_vendors_given_the_same_rank_are_refused_and_nothing_moves(
 
 def test_move_up_and_down_buttons_swap_neighbours(client: FlaskClient, admin: User) -> None:
     lot = lot_number(3)
-    a, b, c, *rest = services.active_members(lot)
+    a, b, c, *rest = lot_services.active_members(lot)
     tail = [m.vendor_id for m in rest]
     client.post(f"/admin/memberships/{c.id}/move", data={"direction": "up"})
     assert active_ranking(lot) == [a.vendor_id, c.vendor_id, b.vendor_id, *tail]
@@ -288,7 +293,7 @@ def test_move_up_and_down_buttons_swap_neighbours(client: FlaskClient, admin: Us
 def test_suspending_asks_for_a_reason_on_a_confirmation_page_that_changes_nothing(
         client: FlaskClient, admin: User) -> None:
     lot = lot_number(3)
-    first = services.active_members(lot)[0]
+    first = lot_services.active_members(lot)[0]
     html = page(client, f"/admin/memberships/{first.id}/suspend")
     assert f"Suspend {first.vendor.name} in lot 3?" in html.replace("&amp;", "&")
     db.session.refresh(first)
@@ -320,7 +325,7 @@ def test_suspending_asks_for_a_reason_on_a_confirmation_page_that_changes_nothin
 def test_terminating_is_confirmed_with_a_reason_and_is_final(client: FlaskClient,
                                                              admin: User) -> None:
     lot = lot_number(3)
-    first = services.active_members(lot)[0]
+    first = lot_services.active_members(lot)[0]
     page(client, f"/admin/memberships/{first.id}/terminate")
     assert log_count() == 0
     response = client.post(f"/admin/memberships/{first.id}/terminate",
@@ -411,7 +416,7 @@ def test_an_admin_creates_an_item_with_its_price_typed_in_euros(client: FlaskCli
     lot = lot_number(3)
     response = client.post("/admin/items/new", data=item_form(lot))
     assert response.status_code == 302 and response.headers["Location"] == "/admin/items/L3-NEW"
-    item = services.get_current_item("L3-NEW")
+    item = browse.get_current_item("L3-NEW")
     assert item.unit_price_cents == 125_050 and item.vat_rate_bp == 2100
     assert item.unit is Unit.WORKSHOP and item.lot_id == lot.id
 
@@ -437,18 +442,18 @@ def test_a_bad_item_is_shown_again_with_the_field_named_and_nothing_saved(
 
 def test_item_texts_change_on_every_price_and_a_new_price_keeps_the_old_one_for_old_dates(
         client: FlaskClient, admin: User) -> None:
-    next_month = services.today() + timedelta(days=30)
+    next_month = today() + timedelta(days=30)
     response = client.post("/admin/items/L1-DAY/price", data={
         "unit_price": "900", "vat_rate": "21", "valid_from": next_month.isoformat()})
     assert response.status_code == 302
-    assert services.price_on("L1-DAY", services.today()).unit_price_cents == 85_000
-    assert services.price_on("L1-DAY", next_month).unit_price_cents == 90_000
+    assert browse.price_on("L1-DAY", today()).unit_price_cents == 85_000
+    assert browse.price_on("L1-DAY", next_month).unit_price_cents == 90_000
 
     texts = {"title_fr": "Journée de coordination", "title_nl": "Coördinatiedag",
              "title_en": "Coordination day", "description_fr": "", "description_nl": "",
              "description_en": "", "unit": "day"}
     assert client.post("/admin/items/L1-DAY", data=texts).status_code == 302
-    assert {v.title_en for v in services.price_history("L1-DAY")} == {"Coordination day"}
+    assert {v.title_en for v in browse.price_history("L1-DAY")} == {"Coordination day"}
 
     html = page(client, "/admin/items/L1-DAY")
     assert "850,00" in html and "900,00" in html and "upcoming" in html
@@ -457,7 +462,7 @@ def test_item_texts_change_on_every_price_and_a_new_price_keeps_the_old_one_for_
 def test_a_price_cannot_start_in_the_past_and_the_form_says_so(client: FlaskClient,
                                                                admin: User) -> None:
     before = table_counts()
-    yesterday = services.today() - timedelta(days=1)
+    yesterday = today() - timedelta(days=1)
     response = client.post("/admin/items/L1-DAY/price", data={
         "unit_price": "900", "vat_rate": "21", "valid_from": yesterday.isoformat()})
     html = response.get_data(as_text=True)
@@ -483,12 +488,12 @@ def test_the_item_list_issues_the_same_number_of_queries_whatever_the_items(
         page(client, "/admin/items")
     lot = lot_number(4)
     for i in range(30):
-        item = services.create_item(admin, services.ItemData(
+        item = item_services.create_item(admin, item_services.ItemData(
             lot_id=lot.id, code=f"L4-X{i:02d}", title_fr="x", title_nl="x", title_en="x",
             description_fr="", description_nl="", description_en="", unit="item",
             unit_price_cents=100 + i, vat_rate_bp=2100, valid_from=date(2025, 1, 1)))
-        services.revise_price(admin, item.code, 200 + i, 2100,
-                              services.today() + timedelta(days=10))
+        item_services.revise_price(admin, item.code, 200 + i, 2100,
+                              today() + timedelta(days=10))
     db.session.commit()
     with count_queries() as many:
         html = page(client, "/admin/items")
@@ -504,7 +509,7 @@ def test_the_admin_log_shows_who_changed_what_as_a_readable_diff(client: FlaskCl
     vendor = db.session.execute(select(Vendor).limit(1)).scalar_one()
     client.post(f"/admin/vendors/{vendor.id}/edit", data={
         **VENDOR_FORM, "name": "Renamed SRL", "service_languages": ["fr"]})
-    next_month = services.today() + timedelta(days=30)
+    next_month = today() + timedelta(days=30)
     client.post("/admin/items/L1-DAY/price", data={
         "unit_price": "900", "vat_rate": "21", "valid_from": next_month.isoformat()})
     html = page(client, "/admin/log")
@@ -530,6 +535,6 @@ def test_the_admin_log_is_paginated(client: FlaskClient, admin: User) -> None:
 
 def test_the_overview_links_every_framework_and_lot(client: FlaskClient, admin: User) -> None:
     html = page(client, "/admin/")
-    for lot in services.list_lots():
+    for lot in lot_services.list_lots():
         assert f'href="/admin/lots/{lot.id}"' in html
     assert "BPART-2025-001" in html

@@ -16,7 +16,6 @@ from sqlalchemy import event, select
 
 from app.auth.models import Role, User
 from app.auth.services import create_api_token
-from app.catalogue import services
 from app.catalogue.models import (
     AwardMethod,
     CatalogueItem,
@@ -27,6 +26,8 @@ from app.catalogue.models import (
     MembershipStatus,
     Unit,
 )
+from app.catalogue.services import lots as lot_services
+from app.common.time import today
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
@@ -173,7 +174,7 @@ def test_lots_list_every_lot_with_its_contract_fields(client: FlaskClient,
 
 def test_committed_value_comes_from_the_service(client: FlaskClient, cat: Catalogue,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "committed_cents_by_lot", lambda: {cat.lots[1].id: 1234})
+    monkeypatch.setattr(lot_services, "committed_cents_by_lot", lambda: {cat.lots[1].id: 1234})
     first, second, _third = client.get("/api/v1/lots").get_json()
     assert first["committed_cents"] == 1234 and first["remaining_cents"] == 200_000_000 - 1234
     assert second["committed_cents"] == 0 and second["remaining_cents"] is None
@@ -286,17 +287,17 @@ def test_items_are_paginated_in_the_body(client: FlaskClient, cat: Catalogue) ->
 def test_only_todays_prices_are_listed_but_an_old_version_can_be_fetched(
         client: FlaskClient, cat: Catalogue) -> None:
     old = cat.item("L1-DAY")
-    old.valid_to = services.today() - timedelta(days=1)
+    old.valid_to = today() - timedelta(days=1)
     db.session.add(CatalogueItem(
         lot_id=old.lot_id, code="L1-DAY", title_fr=old.title_fr, title_nl=old.title_nl,
         title_en=old.title_en, unit=old.unit, unit_price_cents=90000, vat_rate_bp=2100,
-        valid_from=services.today()))
+        valid_from=today()))
     db.session.commit()
     listed = client.get(f"{ITEMS}?q=L1-DAY").get_json()["items"]
     assert [i["unit_price_cents"] for i in listed] == [90000]
     fetched = client.get(f"{ITEMS}/{old.id}").get_json()
     assert fetched["unit_price_cents"] == 85000
-    assert fetched["valid_to"] == (services.today() - timedelta(days=1)).isoformat()
+    assert fetched["valid_to"] == (today() - timedelta(days=1)).isoformat()
 
 
 def test_one_item_and_a_missing_one(client: FlaskClient, cat: Catalogue) -> None:

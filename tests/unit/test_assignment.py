@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth import services as auth
 from app.auth.models import Organisation, Role, User
-from app.catalogue import services as catalogue
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common import outbox
 from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.outbox import OutboxMessage
@@ -50,7 +51,7 @@ def vendor_user(vendor_id: int) -> User:
 
 
 def approved(people: dict[str, User], code: str = "L3-WS-HALF", quantity: int = 2) -> Order:
-    item = catalogue.get_current_item(code)
+    item = browse.get_current_item(code)
     order = services.create_order(people["buyer"], services.OrderInput(
         lot_id=item.lot_id, title="Atelier", objectives="Avis", participation_level="consult",
         commune="forest", lines=[services.LineInput(item.id, quantity)]))
@@ -105,7 +106,7 @@ def test_dispatch_offers_the_order_to_rank_one_with_a_working_day_deadline(
     run_dispatch(order)
     assert order.status is S.AWAITING_VENDOR
     offer = open_attempt(order)
-    members = catalogue.active_members(catalogue.get_lot(order.lot_id))
+    members = lot_services.active_members(lot_services.get_lot(order.lot_id))
     assert offer.kind is AttemptKind.OFFER and offer.vendor_id == members[0].vendor_id
     assert offer.rank == 1 and offer.expires_at > utcnow() + timedelta(days=4)
     note = db.session.execute(select(Notification).where(
@@ -212,7 +213,7 @@ def test_an_exhausted_cascade_escalates_and_staff_can_redispatch(people: dict[st
                                                                  ) -> None:
     order = approved(people)
     run_dispatch(order)
-    for _ in range(len(catalogue.active_members(catalogue.get_lot(order.lot_id)))):
+    for _ in range(len(lot_services.active_members(lot_services.get_lot(order.lot_id)))):
         offer = open_attempt(order)
         assignment.decline(vendor_user(offer.vendor_id), offer.id, "No")
         db.session.commit()
@@ -268,11 +269,11 @@ def test_cancelling_withdraws_the_open_offer_and_releases_the_ceiling(people: di
     order = approved(people)
     run_dispatch(order)
     offer = open_attempt(order)
-    assert catalogue.committed_cents_by_lot()[order.lot_id] == order.total_excl_vat_cents
+    assert lot_services.committed_cents_by_lot()[order.lot_id] == order.total_excl_vat_cents
     services.cancel(people["staff"], order.id, "Project stopped")
     db.session.commit()
     assert attempts(order)[0].state is AttemptState.WITHDRAWN
-    assert order.lot_id not in catalogue.committed_cents_by_lot()
+    assert order.lot_id not in lot_services.committed_cents_by_lot()
     with pytest.raises(Conflict):
         assignment.accept(vendor_user(offer.vendor_id), offer.id, False)
 
@@ -292,14 +293,14 @@ def test_the_database_allows_one_winner_per_order(people: dict[str, User]) -> No
 # --- Mini-competition ----------------------------------------------------------------------
 
 def competition(people: dict[str, User]) -> tuple[Order, list[VendorAttempt]]:
-    lot5 = next(lot for lot in catalogue.list_lots() if lot.number == 5)
-    code = next(i.code for i in catalogue.search_items(catalogue.ItemFilters(lot_id=lot5.id))
+    lot5 = next(lot for lot in lot_services.list_lots() if lot.number == 5)
+    code = next(i.code for i in browse.search_items(browse.ItemFilters(lot_id=lot5.id))
                 .items if i.unit_price_cents >= 100000)
     order = approved(people, code, 1)
     run_dispatch(order)
     invitations = attempts(order)
     assert all(a.kind is AttemptKind.INVITATION for a in invitations)
-    assert len(invitations) == len(catalogue.active_members(lot5)) >= 3
+    assert len(invitations) == len(lot_services.active_members(lot5)) >= 3
     return order, invitations
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 
 from app.auth import services as auth
 from app.auth.models import Language, Role, User
-from app.catalogue import services as catalogue
 from app.catalogue.models import LotMembership, MembershipStatus
+from app.catalogue.services import memberships as membership_services
 from app.common.errors import Conflict
 from app.common.money import format_eur
 from app.demo.seed import DEFAULT_DEMO_PASSWORD
@@ -62,7 +62,7 @@ def test_ending_a_membership_withdraws_its_open_offer_and_asks_the_next_rank(
     run_dispatch(order)
     first = open_attempt(order)
     member = membership_of(order, first.vendor_id)
-    getattr(catalogue, f"{end}_member")(admin, member.id, "Contract ended")
+    getattr(membership_services, f"{end}_member")(admin, member.id, "Contract ended")
     db.session.commit()
     withdrawn, second = attempts(order)
     assert withdrawn.state is AttemptState.WITHDRAWN
@@ -105,7 +105,7 @@ def test_the_last_open_invitation_withdrawn_closes_the_competition(
         db.session.commit()
     db.session.refresh(order)
     assert order.status is S.AWAITING_VENDOR
-    catalogue.terminate_member(admin, membership_of(order, last.vendor_id).id, "Gone")
+    membership_services.terminate_member(admin, membership_of(order, last.vendor_id).id, "Gone")
     db.session.commit()
     db.session.refresh(order)
     assert order.status is S.ASSIGNED and order.vendor_id == answered[0].vendor_id
@@ -121,7 +121,7 @@ def test_a_quote_of_a_vendor_that_left_the_lot_cannot_win(people: dict[str, User
     assignment.quote(vendor_user(dearer.vendor_id), dearer.id, 2000, "",
                      conflict_of_interest=False)
     db.session.commit()
-    catalogue.suspend_member(admin, membership_of(order, cheapest.vendor_id).id, "Audit")
+    membership_services.suspend_member(admin, membership_of(order, cheapest.vendor_id).id, "Audit")
     db.session.commit()
     for invitation in rest:
         assignment.decline(vendor_user(invitation.vendor_id), invitation.id, "No")
@@ -191,7 +191,7 @@ def test_the_portal_refuses_a_terminated_vendors_accept_with_409(
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
-    catalogue.terminate_member(admin, membership_of(order, first.vendor_id).id, "Ended")
+    membership_services.terminate_member(admin, membership_of(order, first.vendor_id).id, "Ended")
     db.session.commit()
     vendor = vendor_user(first.vendor_id)
     client = app.test_client()

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from app import create_app
 from app.auth.models import Organisation, Role, User
-from app.catalogue import services as catalogue
+from app.catalogue.services import browse
 from app.common import outbox
 from app.common.errors import DomainError
 from app.common.i18n import in_language
@@ -50,7 +50,7 @@ class Assignment(RuleBasedStateMachine):
         self.staff = User(email="sm-staff@example.org", role=Role.STAFF)
         db.session.add_all([self.buyer, self.staff])
         db.session.commit()
-        self.items = [catalogue.get_current_item(code) for code in ("L3-WS-HALF", "L5-CAMPAIGN")]
+        self.items = [browse.get_current_item(code) for code in ("L3-WS-HALF", "L5-CAMPAIGN")]
 
     def teardown(self) -> None:
         db.session.remove()

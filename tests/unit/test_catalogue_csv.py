@@ -14,10 +14,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
-from app.catalogue import csv_io, services
+from app.catalogue import csv_io
 from app.catalogue.amounts import parse_amount, parse_percent
 from app.catalogue.models import CatalogueItem, Framework, FrameworkStatus
+from app.catalogue.services import browse
+from app.catalogue.services import frameworks as framework_services
+from app.catalogue.services import items as item_services
+from app.catalogue.services import lots as lot_services
 from app.common.admin_log import AdminLogEntry
+from app.common.time import today
 from app.demo.data import FRAMEWORK_REFERENCE
 from app.demo.seed import seed_demo
 from app.extensions import db
@@ -34,7 +39,7 @@ def admin(app: Flask, make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def framework(admin: User) -> Framework:
-    return services.framework_by_reference(FRAMEWORK_REFERENCE)
+    return framework_services.framework_by_reference(FRAMEWORK_REFERENCE)
 
 
 def row(code: str = "L3-NEW", lot: str = "3", price: str = "650.00", vat: str = "21",
@@ -80,17 +85,17 @@ def test_a_valid_file_creates_its_items(admin: User, framework: Framework) -> No
         row("L3-NEW", description_en='"Two facilitators, with a comma"'),
         row("L5-NEW", lot="5", price='"1250,50"', vat="6", unit="item")))
     assert report.ok and report.applied and counts(report) == (2, 0, 0, 0)
-    new = services.get_current_item("L3-NEW")
+    new = browse.get_current_item("L3-NEW")
     assert new.unit_price_cents == 65_000 and new.vat_rate_bp == 2100
     assert new.description_en == "Two facilitators, with a comma"
-    other = services.get_current_item("L5-NEW")
+    other = browse.get_current_item("L5-NEW")
     assert other.unit_price_cents == 125_050 and other.vat_rate_bp == 600
     assert other.lot.number == 5
 
 
 def test_every_bad_row_is_reported_and_nothing_changes(admin: User,
                                                        framework: Framework) -> None:
-    yesterday = (services.today() - timedelta(days=1)).isoformat()
+    yesterday = (today() - timedelta(days=1)).isoformat()
     before = snapshot()
     report = run(admin, framework, csv_text(
         row("L3-GOOD"),                                   # row 2: fine, yet not imported
@@ -156,12 +161,12 @@ def test_a_byte_order_mark_is_accepted(admin: User, framework: Framework) -> Non
     content = ("\ufeff" + csv_text(row(title_en="Évaluation"))).encode("utf-8")
     report = run(admin, framework, content)
     assert report.ok and report.created == 1
-    assert services.get_current_item("L3-NEW").title_en == "Évaluation"
+    assert browse.get_current_item("L3-NEW").title_en == "Évaluation"
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(
         admin: User, framework: Framework) -> None:
-    next_month = (services.today() + timedelta(days=30)).isoformat()
+    next_month = (today() + timedelta(days=30)).isoformat()
     content = csv_text(row("L3-NEW"), row("L1-DAY", lot="1", price="900", valid_from=next_month,
                                           title_fr="Journée de coordination de projet",
                                           title_nl="Dag projectcoördinatie",
@@ -178,12 +183,12 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
 
 def test_export_then_import_is_a_no_op(admin: User, framework: Framework) -> None:
     # Some texts that need quoting, and a price revision already scheduled.
-    item = services.get_current_item("L2-DAY")
-    services.update_item_texts(admin, "L2-DAY", {
+    item = browse.get_current_item("L2-DAY")
+    item_services.update_item_texts(admin, "L2-DAY", {
         "title_fr": 'Journée "méthodo", conception', "title_nl": item.title_nl,
         "title_en": item.title_en, "description_fr": "Ligne 1\nLigne 2",
         "description_nl": "", "description_en": ""}, "day")
-    services.revise_price(admin, "L2-DAY", 95_000, 2100, services.today() + timedelta(days=5))
+    item_services.revise_price(admin, "L2-DAY", 95_000, 2100, today() + timedelta(days=5))
     db.session.commit()
     exported = csv_io.export_catalogue(framework)
     assert exported.splitlines()[0] == HEADER
@@ -199,18 +204,18 @@ def test_export_then_import_is_a_no_op(admin: User, framework: Framework) -> Non
 
 def test_a_future_price_adds_a_revision_and_old_dates_keep_the_old_price(
         admin: User, framework: Framework) -> None:
-    current = services.get_current_item("L1-DAY")
-    next_month = services.today() + timedelta(days=30)
+    current = browse.get_current_item("L1-DAY")
+    next_month = today() + timedelta(days=30)
     exported = csv_io.export_catalogue(framework)
     line = next(x for x in exported.splitlines() if ",L1-DAY," in x)
     changed = line.replace(",850.00,21,", ",900.00,21,").replace(
         f",{current.valid_from.isoformat()}", f",{next_month.isoformat()}")
     report = run(admin, framework, HEADER + "\n" + changed + "\n")
     assert report.ok and counts(report) == (0, 0, 1, 0)
-    assert services.price_on("L1-DAY", services.today()).unit_price_cents == 85_000
-    assert services.price_on("L1-DAY", date(2025, 6, 1)).unit_price_cents == 85_000
-    assert services.price_on("L1-DAY", next_month).unit_price_cents == 90_000
-    assert services.price_on("L1-DAY", next_month - timedelta(days=1)).valid_to == (
+    assert browse.price_on("L1-DAY", today()).unit_price_cents == 85_000
+    assert browse.price_on("L1-DAY", date(2025, 6, 1)).unit_price_cents == 85_000
+    assert browse.price_on("L1-DAY", next_month).unit_price_cents == 90_000
+    assert browse.price_on("L1-DAY", next_month - timedelta(days=1)).valid_to == (
         next_month - timedelta(days=1))
     # The same price changed in place, without a new date, is refused.
     report = run(admin, framework, HEADER + "\n" + line.replace(",850.00,", ",870.00,") + "\n")
@@ -220,14 +225,14 @@ def test_a_future_price_adds_a_revision_and_old_dates_keep_the_old_price(
 
 def test_changed_texts_update_every_version_without_a_new_price(
         admin: User, framework: Framework) -> None:
-    services.revise_price(admin, "L1-DAY", 90_000, 2100, services.today() + timedelta(days=3))
+    item_services.revise_price(admin, "L1-DAY", 90_000, 2100, today() + timedelta(days=3))
     db.session.commit()
     exported = csv_io.export_catalogue(framework)
     line = next(x for x in exported.splitlines() if ",L1-DAY," in x)
     report = run(admin, framework, HEADER + "\n" + line.replace(
         "Project coordination day", "Coordination day").replace(",day,", ",half_day,") + "\n")
     assert report.ok and counts(report) == (0, 1, 0, 0)
-    versions = services.price_history("L1-DAY")
+    versions = browse.price_history("L1-DAY")
     assert len(versions) == 2
     assert {(v.title_en, v.unit.value) for v in versions} == {("Coordination day", "half_day")}
 
@@ -241,11 +246,11 @@ def test_a_dry_run_counts_but_changes_nothing(admin: User, framework: Framework)
 
 def test_an_item_of_another_framework_cannot_be_imported_into_this_one(
         admin: User, framework: Framework) -> None:
-    other = services.create_framework(admin, services.FrameworkData(
+    other = framework_services.create_framework(admin, framework_services.FrameworkData(
         reference="OTHER-1", title_fr="Autre", title_nl="Ander", title_en="Other",
         start_date=date(2025, 1, 1), end_date=date(2026, 12, 31), max_value_cents=1,
         status="draft"))
-    services.create_lot(admin, services.LotData(
+    lot_services.create_lot(admin, lot_services.LotData(
         framework_id=other.id, number=1, title_fr="x", title_nl="x", title_en="x",
         description_fr="", description_nl="", description_en="", award_method="cascade",
         ceiling_cents=None, response_working_days=5))
@@ -331,7 +336,7 @@ def test_the_import_page_imports_and_shows_the_counts(admin_client: FlaskClient,
     html = upload(admin_client, framework, csv_text(row("L3-A")))
     assert "The file is imported" in html
     assert "<dt>New items</dt><dd>1</dd>" in html
-    assert services.get_current_item("L3-A").lot.number == 3
+    assert browse.get_current_item("L3-A").lot.number == 3
 
 
 def test_a_file_is_required(admin_client: FlaskClient, framework: Framework) -> None:
@@ -409,7 +414,7 @@ def test_the_cli_refuses_without_an_admin_or_a_framework(app: Flask, tmp_path: P
     assert result.exit_code != 0 and "no active admin account" in result.output
     assert "no framework" in runner.invoke(
         args=["catalogue", "export", "--framework", "NOPE"]).output
-    framework = services.framework_by_reference(FRAMEWORK_REFERENCE)
+    framework = framework_services.framework_by_reference(FRAMEWORK_REFERENCE)
     framework.status = FrameworkStatus.EXPIRED
     db.session.commit()
     assert "--framework" in runner.invoke(args=["catalogue", "export"]).output

@@ -11,8 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Role, User
-from app.catalogue import services
 from app.catalogue.models import LotMembership, MembershipStatus
+from app.catalogue.services import browse
+from app.catalogue.services import items as item_services
+from app.catalogue.services import lots as lot_services
+from app.catalogue.services import memberships as membership_services
+from app.catalogue.services.texts import TEXT_FIELDS
 from app.common.admin_log import AdminLogEntry
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.holidays import (
@@ -23,6 +27,7 @@ from app.common.holidays import (
     working_day_deadline,
 )
 from app.common.money import format_eur, incl_vat_cents, parse_eur, vat_cents
+from app.common.time import today
 from app.demo.seed import seed_demo
 from app.extensions import db
 
@@ -35,9 +40,9 @@ def admin(app: Flask, make_user: Callable[..., User]) -> User:
 
 
 def lot3_members() -> list[LotMembership]:
-    lot = next(lot for lot in services.list_lots() if lot.number == 3)
+    lot = next(lot for lot in lot_services.list_lots() if lot.number == 3)
     db.session.refresh(lot)
-    return services.active_members(lot)
+    return lot_services.active_members(lot)
 
 
 # --- Rankings --------------------------------------------------------------------------------
@@ -52,19 +57,19 @@ def test_two_active_vendors_cannot_share_a_rank(admin: User) -> None:
 
 def test_a_suspended_vendor_gives_up_its_rank_without_breaking_uniqueness(admin: User) -> None:
     members = lot3_members()
-    services.suspend_member(admin, members[0].id, "Capacity problem")
+    membership_services.suspend_member(admin, members[0].id, "Capacity problem")
     db.session.commit()
     remaining = lot3_members()
     assert [m.rank for m in remaining] == list(range(1, len(members)))
     assert [m.id for m in remaining] == [m.id for m in members[1:]]
-    services.reactivate_member(admin, members[0].id)
+    membership_services.reactivate_member(admin, members[0].id)
     db.session.commit()
     assert lot3_members()[-1].id == members[0].id  # back at the end of the cascade
 
 
 def test_reordering_gives_ranks_one_to_n_in_the_new_order(admin: User) -> None:
     ids = [m.id for m in lot3_members()]
-    services.set_ranking(admin, lot3_members()[0].lot_id, list(reversed(ids)))
+    membership_services.set_ranking(admin, lot3_members()[0].lot_id, list(reversed(ids)))
     db.session.commit()
     assert [m.id for m in lot3_members()] == list(reversed(ids))
     assert [m.rank for m in lot3_members()] == list(range(1, len(ids) + 1))
@@ -77,79 +82,79 @@ def test_reordering_gives_ranks_one_to_n_in_the_new_order(admin: User) -> None:
 def test_a_ranking_that_omits_or_adds_a_vendor_is_refused(admin: User) -> None:
     members = lot3_members()
     with pytest.raises(Conflict):
-        services.set_ranking(admin, members[0].lot_id, [m.id for m in members[1:]])
+        membership_services.set_ranking(admin, members[0].lot_id, [m.id for m in members[1:]])
     with pytest.raises(Conflict):
-        services.set_ranking(admin, members[0].lot_id, [m.id for m in members] + [999])
+        membership_services.set_ranking(admin, members[0].lot_id, [m.id for m in members] + [999])
 
 
 def test_moving_up_and_down_swaps_neighbours(admin: User) -> None:
     first, second, *_ = lot3_members()
-    services.move_member(admin, second.id, "up")
+    membership_services.move_member(admin, second.id, "up")
     db.session.commit()
     assert [m.id for m in lot3_members()[:2]] == [second.id, first.id]
     with pytest.raises(Conflict):
-        services.move_member(admin, second.id, "up")
+        membership_services.move_member(admin, second.id, "up")
 
 
 def test_termination_is_final_and_needs_a_reason(admin: User) -> None:
     member = lot3_members()[1]
     with pytest.raises(ValidationFailed):
-        services.terminate_member(admin, member.id, " ")
-    services.terminate_member(admin, member.id, "Contract ended")
+        membership_services.terminate_member(admin, member.id, " ")
+    membership_services.terminate_member(admin, member.id, "Contract ended")
     db.session.commit()
     assert member.status is MembershipStatus.TERMINATED
     assert member.id not in [m.id for m in lot3_members()]
     with pytest.raises(Conflict):
-        services.reactivate_member(admin, member.id)
+        membership_services.reactivate_member(admin, member.id)
     with pytest.raises(Conflict):
-        services.terminate_member(admin, member.id, "again")
+        membership_services.terminate_member(admin, member.id, "again")
 
 
 def test_a_vendor_joins_a_lot_at_the_end_and_only_once(admin: User) -> None:
     members = lot3_members()
     lot_id = members[0].lot_id
-    outsider = next(v for v in services.public_vendors()
+    outsider = next(v for v in membership_services.public_vendors()
                     if v.id not in {m.vendor_id for m in members})
-    added = services.add_member(admin, lot_id, outsider.id)
+    added = membership_services.add_member(admin, lot_id, outsider.id)
     assert added.rank == len(members) + 1
     with pytest.raises(ValidationFailed):
-        services.add_member(admin, lot_id, outsider.id)
+        membership_services.add_member(admin, lot_id, outsider.id)
 
 
 def test_only_admins_change_rankings(admin: User, make_user: Callable[..., User]) -> None:
     members = lot3_members()
     for role in (Role.STAFF, Role.BUYER, Role.VENDOR):
         with pytest.raises(Forbidden):
-            services.move_member(make_user(role), members[1].id, "up")
+            membership_services.move_member(make_user(role), members[1].id, "up")
     with pytest.raises(NotFound):
-        services.move_member(admin, 999_999, "up")
+        membership_services.move_member(admin, 999_999, "up")
 
 
 # --- Prices ---------------------------------------------------------------------------------
 
 def test_a_price_revision_keeps_the_old_price_for_old_dates(admin: User) -> None:
-    old = services.get_current_item("L3-WS-HALF")
-    start = services.today() + timedelta(days=10)
-    new = services.revise_price(admin, "L3-WS-HALF", 70000, 2100, start)
+    old = browse.get_current_item("L3-WS-HALF")
+    start = today() + timedelta(days=10)
+    new = item_services.revise_price(admin, "L3-WS-HALF", 70000, 2100, start)
     db.session.commit()
     assert old.valid_to == start - timedelta(days=1)
-    assert services.price_on("L3-WS-HALF", date(2025, 6, 1)).unit_price_cents == 65000
-    assert services.price_on("L3-WS-HALF", start - timedelta(days=1)).id == old.id
-    assert services.price_on("L3-WS-HALF", start).id == new.id
-    assert services.get_current_item("L3-WS-HALF").unit_price_cents == 65000  # until then
-    assert services.get_current_item("L3-WS-HALF", on=start).unit_price_cents == 70000
-    assert [v.unit_price_cents for v in services.price_history("L3-WS-HALF")] == [65000, 70000]
+    assert browse.price_on("L3-WS-HALF", date(2025, 6, 1)).unit_price_cents == 65000
+    assert browse.price_on("L3-WS-HALF", start - timedelta(days=1)).id == old.id
+    assert browse.price_on("L3-WS-HALF", start).id == new.id
+    assert browse.get_current_item("L3-WS-HALF").unit_price_cents == 65000  # until then
+    assert browse.get_current_item("L3-WS-HALF", on=start).unit_price_cents == 70000
+    assert [v.unit_price_cents for v in browse.price_history("L3-WS-HALF")] == [65000, 70000]
     assert new.title_nl == old.title_nl
 
 
 def test_a_revision_never_rewrites_a_past_price(admin: User) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        services.revise_price(admin, "L3-WS-HALF", 1, 2100, services.today() - timedelta(days=1))
+        item_services.revise_price(admin, "L3-WS-HALF", 1, 2100, today() - timedelta(days=1))
     assert "valid_from" in exc.value.errors
-    future = services.today() + timedelta(days=5)
-    services.revise_price(admin, "L3-WS-HALF", 70000, 2100, future)
+    future = today() + timedelta(days=5)
+    item_services.revise_price(admin, "L3-WS-HALF", 70000, 2100, future)
     with pytest.raises(ValidationFailed):
-        services.revise_price(admin, "L3-WS-HALF", 71000, 2100, future)
+        item_services.revise_price(admin, "L3-WS-HALF", 71000, 2100, future)
 
 
 @pytest.mark.parametrize(("price", "vat", "field"), [
@@ -158,18 +163,18 @@ def test_a_revision_never_rewrites_a_past_price(admin: User) -> None:
 def test_a_revision_with_a_bad_amount_names_the_field(admin: User, price: int, vat: int,
                                                       field: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        services.revise_price(admin, "L3-WS-HALF", price, vat, services.today())
+        item_services.revise_price(admin, "L3-WS-HALF", price, vat, today())
     assert field in exc.value.errors
 
 
 def test_editing_texts_changes_every_version_and_is_logged(admin: User) -> None:
-    services.revise_price(admin, "L4-KIT", 600000, 2100, services.today() + timedelta(days=3))
-    item = services.get_current_item("L4-KIT")
-    texts = {name: getattr(item, name) for name in services.TEXT_FIELDS}
+    item_services.revise_price(admin, "L4-KIT", 600000, 2100, today() + timedelta(days=3))
+    item = browse.get_current_item("L4-KIT")
+    texts = {name: getattr(item, name) for name in TEXT_FIELDS}
     texts["title_en"] = "Bilingual communication kit"
-    services.update_item_texts(admin, "L4-KIT", texts, "lump_sum")
+    item_services.update_item_texts(admin, "L4-KIT", texts, "lump_sum")
     db.session.commit()
-    assert {v.title_en for v in services.price_history("L4-KIT")} == {
+    assert {v.title_en for v in browse.price_history("L4-KIT")} == {
         "Bilingual communication kit"}
     assert db.session.execute(select(AdminLogEntry).where(AdminLogEntry.action == "update")
                               ).scalars().first() is not None
@@ -183,26 +188,26 @@ def test_editing_texts_changes_every_version_and_is_logged(admin: User) -> None:
 ])
 def test_search_ignores_accents_and_case_and_matches_word_prefixes(admin: User, query: str,
                                                                    code: str) -> None:
-    codes = [i.code for i in services.search_items(services.ItemFilters(q=query)).items]
+    codes = [i.code for i in browse.search_items(browse.ItemFilters(q=query)).items]
     assert code in codes
 
 
 def test_search_does_not_match_inside_words(admin: User) -> None:
-    assert services.search_items(services.ItemFilters(q="luation")).total == 0
+    assert browse.search_items(browse.ItemFilters(q="luation")).total == 0
 
 
 def test_filters_combine_and_pages_are_bounded(admin: User) -> None:
-    lot = next(lot for lot in services.list_lots() if lot.number == 3)
-    result = services.search_items(services.ItemFilters(lot_id=lot.id, unit="half_day"))
+    lot = next(lot for lot in lot_services.list_lots() if lot.number == 3)
+    result = browse.search_items(browse.ItemFilters(lot_id=lot.id, unit="half_day"))
     assert {i.code for i in result.items} == {"L3-WS-HALF"}
-    cheap = services.search_items(services.ItemFilters(max_price_cents=10000))
+    cheap = browse.search_items(browse.ItemFilters(max_price_cents=10000))
     assert all(i.unit_price_cents <= 10000 for i in cheap.items) and cheap.total >= 1
-    page = services.search_items(services.ItemFilters(), page=1, per_page=5)
+    page = browse.search_items(browse.ItemFilters(), page=1, per_page=5)
     assert len(page.items) == 5 and page.pages == -(-page.total // 5)
     with pytest.raises(ValidationFailed):
-        services.search_items(services.ItemFilters(min_price_cents=500, max_price_cents=100))
+        browse.search_items(browse.ItemFilters(min_price_cents=500, max_price_cents=100))
     with pytest.raises(ValidationFailed):
-        services.search_items(services.ItemFilters(unit="barrel"))
+        browse.search_items(browse.ItemFilters(unit="barrel"))
 
 
 # --- Calendar and money --------------------------------------------------------------------

@@ -10,8 +10,11 @@ import pytest
 from flask import Flask
 
 from app.auth.models import Role, User
-from app.catalogue import csv_io, services
+from app.catalogue import csv_io
 from app.catalogue.models import Framework
+from app.catalogue.services import browse
+from app.catalogue.services import frameworks as framework_services
+from app.catalogue.services import items as item_services
 from app.common.csv_safe import read_cell, safe_cell
 from app.demo.data import FRAMEWORK_REFERENCE
 from app.demo.seed import seed_demo
@@ -55,7 +58,7 @@ def admin(app: Flask, make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def framework(admin: User) -> Framework:
-    return services.framework_by_reference(FRAMEWORK_REFERENCE)
+    return framework_services.framework_by_reference(FRAMEWORK_REFERENCE)
 
 
 def _cells(exported: str, code: str) -> dict[str, str]:
@@ -65,11 +68,11 @@ def _cells(exported: str, code: str) -> dict[str, str]:
 
 def test_the_catalogue_export_is_formula_safe_and_imports_back_unchanged(
         admin: User, framework: Framework) -> None:
-    item = services.get_current_item("L2-DAY")
+    item = browse.get_current_item("L2-DAY")
     texts = {"title_fr": "=HYPERLINK(\"http://evil.example\")", "title_nl": "-Dag",
              "title_en": "@day", "description_fr": "+32 2 123 45 67",
              "description_nl": "'=quoted", "description_en": item.description_en}
-    services.update_item_texts(admin, "L2-DAY", texts, "day")
+    item_services.update_item_texts(admin, "L2-DAY", texts, "day")
     db.session.commit()
     exported = csv_io.export_catalogue(framework)
     cells = _cells(exported, "L2-DAY")
@@ -85,7 +88,7 @@ def test_the_catalogue_export_is_formula_safe_and_imports_back_unchanged(
     assert report.ok, report.errors
     assert report.created == report.updated == report.revised == 0
     db.session.commit()
-    again = services.get_current_item("L2-DAY")
+    again = browse.get_current_item("L2-DAY")
     assert {name: getattr(again, name) for name in texts} == texts
 
 
@@ -95,5 +98,5 @@ def test_an_imported_title_with_a_quote_prefix_is_stored_without_it(
                      "half_day", "650.00", "21", "2025-01-01"])
     report = csv_io.import_catalogue(admin, framework, csv_io.HEADER_LINE + "\r\n" + line)
     assert report.ok, report.errors
-    created = services.get_current_item("L3-FORMULA")
+    created = browse.get_current_item("L3-FORMULA")
     assert (created.title_fr, created.title_nl) == ("=Atelier", "-Werkshop")

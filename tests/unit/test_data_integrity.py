@@ -11,8 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.catalogue import services as catalogue
 from app.catalogue.models import Framework, FrameworkStatus, Lot
+from app.catalogue.services import browse
+from app.catalogue.services.texts import TEXT_FIELDS
+from app.common.time import today
 from app.extensions import db
 from app.orders import lots, services
 from app.orders.models import Order
@@ -32,9 +34,9 @@ def _no_longer_orderable(how: str) -> None:
     elif how == "expired":
         framework.status = FrameworkStatus.EXPIRED
     elif how == "ended":
-        framework.end_date = catalogue.today() - timedelta(days=1)
+        framework.end_date = today() - timedelta(days=1)
     else:
-        framework.start_date = catalogue.today() + timedelta(days=1)
+        framework.start_date = today() + timedelta(days=1)
     db.session.commit()
 
 
@@ -112,13 +114,13 @@ def test_overlapping_price_versions_do_not_turn_lookups_into_500s(
         client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
     from app.catalogue.models import CatalogueItem
 
-    current = catalogue.get_current_item("L1-DAY")
+    current = browse.get_current_item("L1-DAY")
     db.session.add(CatalogueItem(
         lot_id=current.lot_id, code="L1-DAY", unit=current.unit, unit_price_cents=1,
         vat_rate_bp=current.vat_rate_bp, valid_from=current.valid_from + timedelta(days=1),
-        **{name: getattr(current, name) for name in catalogue.TEXT_FIELDS}))
+        **{name: getattr(current, name) for name in TEXT_FIELDS}))
     db.session.commit()
-    assert catalogue.get_current_item("L1-DAY").unit_price_cents == 1  # the latest start
-    assert catalogue.price_on("L1-DAY", catalogue.today()).unit_price_cents == 1
+    assert browse.get_current_item("L1-DAY").unit_price_cents == 1  # the latest start
+    assert browse.price_on("L1-DAY", today()).unit_price_cents == 1
     assert client.get("/catalogue/items/L1-DAY").status_code == 200
     assert client.get("/api/v1/catalogue/items?q=L1-DAY").status_code == 200

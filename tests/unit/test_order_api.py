@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.auth import services as auth
 from app.auth.models import Organisation, Role, User
-from app.catalogue import services as catalogue
+from app.catalogue.services import browse
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders.models import Order, OrderLine
@@ -45,7 +45,7 @@ def bearer(token: str | None, **extra: str) -> dict[str, str]:
 
 
 def body(**changes: Any) -> dict[str, Any]:
-    item = catalogue.get_current_item("L3-WS-HALF")
+    item = browse.get_current_item("L3-WS-HALF")
     data: dict[str, Any] = {
         "lot_id": item.lot_id, "title": "Atelier", "objectives": "Recueillir des avis",
         "participation_level": "consult", "commune": "forest",
@@ -109,7 +109,7 @@ def test_bad_bodies_name_the_field_in_the_readers_language(
 
 
 def test_an_item_of_another_lot_is_refused(client: FlaskClient, tokens: dict[str, str]) -> None:
-    other = catalogue.get_current_item("L4-KIT")
+    other = browse.get_current_item("L4-KIT")
     response = client.post("/api/v1/orders", json=body(lines=[
         {"item_id": other.id, "quantity": 1}]), headers=bearer(tokens["buyer_a"]))
     assert response.status_code == 422
@@ -133,7 +133,7 @@ STORABLE = st.characters(codec="utf-8", exclude_characters="\x00")
 def test_generated_bad_quantities_are_always_refused_and_leave_nothing(
         client: FlaskClient, tokens: dict[str, str], quantity: Any, title: Any) -> None:
     response = client.post("/api/v1/orders", json=body(
-        title=title, lines=[{"item_id": catalogue.get_current_item("L3-WS-HALF").id,
+        title=title, lines=[{"item_id": browse.get_current_item("L3-WS-HALF").id,
                              "quantity": quantity}]), headers=bearer(tokens["buyer_a"]))
     assert response.status_code == 422, response.get_json()
     assert "lines.0.quantity" in response.get_json()["errors"]
@@ -187,7 +187,7 @@ def test_the_flow_through_the_api(client: FlaskClient, tokens: dict[str, str]) -
 
 def test_a_four_eyes_order_shows_its_approvals(client: FlaskClient,
                                                tokens: dict[str, str]) -> None:
-    proc = catalogue.get_current_item("L1-PROC")
+    proc = browse.get_current_item("L1-PROC")
     order = create(client, tokens["buyer_a"], lot_id=proc.lot_id,
                    lines=[{"item_id": proc.id, "quantity": 2}])
     path = f"/api/v1/orders/{order['id']}"

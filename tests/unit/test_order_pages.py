@@ -14,8 +14,9 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from app.auth.models import AdhesionStatus, Organisation, Role, User
-from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Lot
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common.i18n import in_language
 from app.common.money import format_eur
 from app.demo.seed import seed_demo
@@ -58,11 +59,11 @@ def client_for(app: Flask) -> Clients:
 
 
 def lot(number: int) -> Lot:
-    return next(lot for lot in catalogue.list_lots() if lot.number == number)
+    return next(lot for lot in lot_services.list_lots() if lot.number == number)
 
 
 def item(code: str) -> CatalogueItem:
-    return catalogue.get_current_item(code)
+    return browse.get_current_item(code)
 
 
 def form_data(lot_number: int = 3, quantities: dict[str, str] | None = None,

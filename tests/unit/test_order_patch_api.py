@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.catalogue import services as catalogue
+from app.catalogue.services import browse
 from app.extensions import db
 from app.orders.models import IdempotencyKey, Order, OrderEvent, OrderStatus
 from tests.unit.test_order_api import bearer, body, create, tokens  # noqa: F401
@@ -51,7 +51,7 @@ def test_fields_not_sent_keep_their_value(client: FlaskClient,
 def test_lines_sent_replace_the_lines_and_the_totals_follow(
         client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
     order = create(client, tokens["buyer_a"])
-    item = catalogue.get_current_item("L3-WS-HALF")
+    item = browse.get_current_item("L3-WS-HALF")
     response = patch(client, tokens["buyer_a"], order["id"], {
         "lines": [{"item_id": item.id, "quantity": 5}], "commune": "Elsene"})
     assert response.status_code == 200, response.get_json()

@@ -10,10 +10,13 @@ from flask import Flask
 from sqlalchemy import delete, select, text, update
 
 from app.auth.models import AdhesionStatus, Organisation, Role, User
-from app.catalogue import services as catalogue
 from app.catalogue.models import CatalogueItem, Lot
+from app.catalogue.services import browse
+from app.catalogue.services import items as item_services
+from app.catalogue.services import lots as lot_services
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.outbox import OutboxMessage
+from app.common.time import today
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import audit, services, workflow
@@ -41,11 +44,11 @@ def world(app: Flask, make_user: Callable[..., User]) -> dict[str, User]:
 
 
 def lot(number: int) -> Lot:
-    return next(lot for lot in catalogue.list_lots() if lot.number == number)
+    return next(lot for lot in lot_services.list_lots() if lot.number == number)
 
 
 def item(code: str) -> CatalogueItem:
-    return catalogue.get_current_item(code)
+    return browse.get_current_item(code)
 
 
 def order_input(lot_number: int = 3, lines: list[tuple[str, int]] | None = None,
@@ -86,7 +89,7 @@ def test_totals_are_computed_on_the_server_from_the_price_snapshot(world: dict[s
 
 def test_a_later_price_revision_does_not_change_the_order(world: dict[str, User]) -> None:
     order = draft(world["buyer"])
-    catalogue.revise_price(world["admin"], "L3-WS-HALF", 99000, 2100, catalogue.today())
+    item_services.revise_price(world["admin"], "L3-WS-HALF", 99000, 2100, today())
     db.session.commit()
     db.session.refresh(order)
     assert order.lines[0].unit_price_cents == 65000
@@ -338,10 +341,10 @@ def test_a_suspended_organisation_cannot_be_approved(world: dict[str, User]) -> 
 
 def test_committed_amounts_per_lot(world: dict[str, User]) -> None:
     order = submitted(world["buyer"])
-    assert catalogue.committed_cents_by_lot() == {}
+    assert lot_services.committed_cents_by_lot() == {}
     services.approve(world["staff"], order.id)
     db.session.commit()
-    assert catalogue.committed_cents_by_lot() == {lot(3).id: 130000}
+    assert lot_services.committed_cents_by_lot() == {lot(3).id: 130000}
 
 
 # --- Scoping ----------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from werkzeug.http import parse_options_header
 
 from app.auth import services as auth
 from app.auth.models import Language, Role, User
-from app.catalogue import services as catalogue
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common.errors import NotFound, ValidationFailed
 from app.common.money import format_eur
 from app.extensions import db
@@ -46,11 +47,11 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntraile
 def competition(demo_world: dict[str, User]) -> tuple[Order, list[VendorAttempt]]:
     """An approved order of the mini-competition lot, every active vendor invited."""
     buyer, staff = demo_world["buyer1"], demo_world["staff1"]
-    lot = next(lot for lot in catalogue.list_lots() if lot.number == 5)
+    lot = next(lot for lot in lot_services.list_lots() if lot.number == 5)
     order = services.create_order(buyer, services.OrderInput(
         lot_id=lot.id, title="Permanence de rue", objectives="Rencontrer les habitants",
         participation_level="consult", commune="forest",
-        lines=[services.LineInput(catalogue.get_current_item("L5-STREET").id, 1)]))
+        lines=[services.LineInput(browse.get_current_item("L5-STREET").id, 1)]))
     db.session.commit()
     services.submit(buyer, order.id)
     services.approve(staff, order.id)

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from app.auth import services as auth
 from app.auth.models import ApiToken, Role, User
-from app.catalogue import services as catalogue
+from app.catalogue.services import browse
+from app.catalogue.services import items as item_services
 from app.common import mail as mail_module
 from app.common.mail import queue_email, send_email
 from app.common.single_line import multi_line_problem, one_line, single_line_problem
@@ -95,7 +96,7 @@ def buyer_token(app: Flask, make_user: Callable[..., User]) -> str:
 
 
 def _order_body(**changes: Any) -> dict[str, Any]:
-    item = catalogue.get_current_item("L3-WS-HALF")
+    item = browse.get_current_item("L3-WS-HALF")
     return {"lot_id": item.lot_id, "title": "Atelier", "objectives": "Recueillir des avis",
             "participation_level": "consult", "commune": "forest",
             "lines": [{"item_id": item.id, "quantity": 2}], **changes}
@@ -156,9 +157,9 @@ def test_registration_refuses_a_name_with_control_characters(
 
 def test_the_contact_form_and_its_service_refuse_a_sender_name_on_two_lines(
         app: Flask, make_vendor: Callable[..., Vendor]) -> None:
+    from app.catalogue.directory.views import ContactForm
     from app.common.errors import ValidationFailed
     from app.vendors import services as vendors
-    from app.vendors.views import ContactForm
 
     data = {"sender_name": "Claire\nBcc: x@evil.example", "sender_email": "c@example.org",
             "organisation": "Forest\u202e", "message": "A message long enough\x1b[2J."}
@@ -202,13 +203,13 @@ def test_the_catalogue_services_refuse_a_title_on_two_lines_whoever_calls_them(
     line break that no HTML input would."""
     seed_demo()
     db.session.commit()
-    item = catalogue.get_current_item("L3-WS-HALF")
-    data = catalogue.ItemData(
+    item = browse.get_current_item("L3-WS-HALF")
+    data = item_services.ItemData(
         lot_id=item.lot_id, code="NEW-1", title_fr="Atelier\nX", title_nl="Workshop",
         title_en="Workshop \u202eevil", description_fr="Deux\nlignes\tpermises.",
         description_nl="Bel\x07", description_en="", unit="day", unit_price_cents=1000,
         vat_rate_bp=2100, valid_from=date.today())
-    errors = catalogue.item_errors(data)
+    errors = item_services.item_errors(data)
     assert {"title_fr", "title_en", "description_nl"} <= set(errors)
     assert "description_fr" not in errors
 

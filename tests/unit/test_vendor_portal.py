@@ -11,7 +11,8 @@ from flask_babel import format_datetime
 from sqlalchemy import select
 
 from app.auth.models import Role, User
-from app.catalogue import services as catalogue
+from app.catalogue.services import browse
+from app.catalogue.services import lots as lot_services
 from app.common.money import format_eur
 from app.extensions import db
 from app.orders import assignment, services
@@ -24,12 +25,12 @@ Clients = Callable[[User], FlaskClient]
 def dispatched(demo_world: dict[str, User], lot_number: int, code: str, quantity: int = 2) -> Order:
     """A submitted order, approved by staff, then dispatched as the worker would do."""
     buyer, staff = demo_world["buyer1"], demo_world["staff1"]
-    lot = next(lot for lot in catalogue.list_lots() if lot.number == lot_number)
+    lot = next(lot for lot in lot_services.list_lots() if lot.number == lot_number)
     order = services.create_order(buyer, services.OrderInput(
         lot_id=lot.id, title="Balade participative", objectives="Écouter les habitants",
         participation_level="consult", commune="forest", description="Trois balades",
         inclusion_measures="Parcours sans marches",
-        lines=[services.LineInput(catalogue.get_current_item(code).id, quantity)]))
+        lines=[services.LineInput(browse.get_current_item(code).id, quantity)]))
     db.session.commit()
     services.submit(buyer, order.id)
     db.session.commit()

@@ -1,4 +1,4 @@
-"""The vendor part of the JSON API: the public directory of contracted vendors.
+"""The directory part of the JSON API: the public directory of contracted vendors.
 
 Only what the public directory shows: never contact e-mails, enterprise numbers or
 suspended/terminated memberships. Three SQL queries whatever the number of vendors.
@@ -12,7 +12,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from app.catalogue import services as catalogue
+from app.catalogue.services import memberships as membership_services
 from app.common.i18n import reader_language
 from app.vendors.models import Vendor
 
@@ -46,8 +46,8 @@ def presentation(vendor: Vendor, language: str) -> str:
 def list_vendors() -> list[dict[str, Any]]:
     """Active vendors with at least one active lot membership, by name."""
     language = reader_language()
-    vendors = catalogue.public_vendors()
-    memberships = catalogue.memberships_by_vendor([v.id for v in vendors])
+    vendors = membership_services.public_vendors()
+    memberships = membership_services.memberships_by_vendor([v.id for v in vendors])
     return [{
         "id": vendor.id,
         "name": vendor.name,

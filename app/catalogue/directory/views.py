@@ -15,18 +15,19 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.catalogue import services as catalogue
 from app.catalogue.labels import template_helpers
 from app.catalogue.models import LotMembership
+from app.catalogue.services import memberships as membership_services
 from app.common.errors import NotFound, ValidationFailed
 from app.common.i18n import reader_language
 from app.common.single_line import MultiLine, SingleLine
 from app.common.web import ViewResult, apply_errors
 from app.extensions import db, limiter
-from app.vendors import services
+from app.vendors import services as vendor_services
 from app.vendors.models import Vendor
 
-bp = Blueprint("directory", __name__, url_prefix="/facilitators")
+# Templates in app/catalogue/templates/directory/, shared with the catalogue's other blueprints.
+bp = Blueprint("directory", __name__, url_prefix="/facilitators", template_folder="../templates")
 
 DEFAULT_CONTACT_LIMIT = "5 per minute"
 
@@ -69,8 +70,8 @@ def presentation(vendor: Vendor, language: str) -> tuple[str, str]:
 
 @bp.route("/")
 def index() -> ViewResult:
-    vendors = catalogue.public_vendors()
-    memberships = catalogue.memberships_by_vendor([v.id for v in vendors])
+    vendors = membership_services.public_vendors()
+    memberships = membership_services.memberships_by_vendor([v.id for v in vendors])
     language = reader_language()
     return render_template("directory/index.html", vendors=vendors, memberships=memberships,
                            presentations={v.id: presentation(v, language) for v in vendors})
@@ -86,20 +87,20 @@ def _render_profile(vendor: Vendor, memberships: list[LotMembership],
 @bp.route("/<int:vendor_id>", methods=["GET", "POST"])
 @limiter.limit(_contact_limit, methods=["POST"])
 def vendor(vendor_id: int) -> ViewResult:
-    vendor = services.public_vendor(vendor_id)
-    memberships = catalogue.memberships_by_vendor([vendor.id]).get(vendor.id, [])
+    vendor = vendor_services.public_vendor(vendor_id)
+    memberships = membership_services.memberships_by_vendor([vendor.id]).get(vendor.id, [])
     if not memberships:
         raise NotFound()  # not in the directory: no lot under the framework agreement
     form = ContactForm()
     if form.validate_on_submit():
-        data = services.ContactMessage(
+        data = vendor_services.ContactMessage(
             sender_name=form.sender_name.data or "",
             sender_email=form.sender_email.data or "",
             organisation=form.organisation.data or "",
             message=form.message.data or "",
         )
         try:
-            sent = services.send_contact_message(vendor.id, data)
+            sent = vendor_services.send_contact_message(vendor.id, data)
         except ValidationFailed as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)

@@ -1,16 +1,16 @@
-"""Admin pages for vendor companies: list, create, edit. Admins only; views own the commit."""
+"""Admin pages for vendor companies: list, create, edit. Admins only; views own the commit.
+
+In the catalogue (not app.vendors) because a vendor's page shows its lot memberships."""
 
 from __future__ import annotations
-
-from math import ceil
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import admin_required
-from app.catalogue.admin_views import template_helpers
-from app.catalogue.services import memberships_of_vendor
+from app.catalogue.admin.blueprint import template_helpers
+from app.catalogue.services.memberships import memberships_of_vendor
 from app.common.errors import ValidationFailed
 from app.common.pagination import page_arg
 from app.common.web import ViewResult, apply_errors
@@ -18,9 +18,10 @@ from app.extensions import db
 from app.vendors import services
 from app.vendors.forms import VendorForm
 
-bp = Blueprint("vendor_admin", __name__, url_prefix="/admin/vendors")
+# Templates in app/catalogue/templates/admin/, shared with the catalogue's other blueprints.
+bp = Blueprint("vendor_admin", __name__, url_prefix="/admin/vendors",
+               template_folder="../templates")
 bp.context_processor(template_helpers)
-
 
 
 def _data(form: VendorForm) -> services.VendorData:
@@ -36,10 +37,8 @@ def _data(form: VendorForm) -> services.VendorData:
 @bp.route("/")
 @admin_required
 def index() -> ViewResult:
-    page = page_arg()
-    vendors, total = services.vendors_page(current_user, page)
-    return render_template("admin/vendors.html", vendors=vendors, total=total, page=page,
-                           pages=max(ceil(total / services.ADMIN_PAGE_SIZE), 1))
+    return render_template("admin/vendors.html",
+                           page=services.vendors_page(current_user, page_arg()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
