@@ -11,7 +11,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.common import money
-from app.common.i18n import reader_language
+from app.common.i18n import LANGUAGE_LABELS, reader_language
 from app.common.labels import Labels
 
 UNITS = Labels({
@@ -52,13 +52,9 @@ def _value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def language_labels() -> dict[str, Any]:
-    return {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")}
-
-
 def service_languages(codes: str) -> str:
-    labels = language_labels()
-    return ", ".join(str(labels[code]) for code in codes.split(",") if code in labels)
+    return ", ".join(LANGUAGE_LABELS.word(code) for code in codes.split(",")
+                     if code in LANGUAGE_LABELS)
 
 
 def template_helpers() -> dict[str, Any]:

@@ -8,11 +8,12 @@ from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaFiel
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.common.i18n import LANGUAGE_LABELS
 from app.common.single_line import MultiLine, SingleLine
 
 
 def service_language_choices() -> list[tuple[str, str]]:
-    return [("fr", _l("French")), ("nl", _l("Dutch")), ("en", _l("English"))]
+    return LANGUAGE_LABELS.choices()
 
 
 class CheckboxesField(SelectMultipleField):
