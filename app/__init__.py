@@ -61,25 +61,26 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     _import_models()
     from app.api import register_api
+    from app.assignment.views import bp as vendor_portal_bp  # its order-page views too
     from app.auth.staff_views import bp as staff_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import register_user_loaders
     from app.catalogue.admin_views import bp as admin_bp
     from app.catalogue.views import bp as catalogue_bp
     from app.main.views import bp as main_bp
+    from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
     from app.vendors.admin_views import bp as vendor_admin_bp
-    from app.vendors.portal import bp as vendor_portal_bp
     from app.vendors.views import bp as directory_bp
 
     register_user_loaders(login_manager)
     for blueprint in (main_bp, auth_bp, staff_bp, catalogue_bp, directory_bp, admin_bp,
-                      vendor_admin_bp, orders_bp, vendor_portal_bp):
+                      vendor_admin_bp, orders_bp, vendor_portal_bp, notifications_bp):
         app.register_blueprint(blueprint)
     register_api(app)
-    from app.orders import withdrawal
+    from app.assignment import register as register_assignment
 
-    withdrawal.connect(app)  # the catalogue's and vendors' signals reach app.orders
+    register_assignment(app)  # the orders' hooks, signal receivers, outbox handlers
 
     register_error_handlers(app)
     register_security_headers(app)
@@ -93,12 +94,13 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees all tables."""
+    import app.assignment.models
     import app.auth.models
     import app.catalogue.models
     import app.common.admin_log
     import app.common.mail  # registers the e-mail outbox handler
     import app.common.outbox
-    import app.orders.assignment  # registers the dispatch outbox handler
+    import app.notifications.models
     import app.orders.models
     import app.vendors.models  # noqa: F401
 
@@ -112,7 +114,7 @@ def _register_template_helpers(app: Flask) -> None:
     def inject() -> dict[str, Any]:
         from flask_login import current_user
 
-        from app.orders.services import unread_count
+        from app.notifications.services import unread_count
 
         locale = get_locale()
         unread = (unread_count(current_user)

@@ -171,7 +171,7 @@ def get_lot(lot_id: int) -> Lot:
 
 def committed_cents_by_lot() -> dict[int, int]:
     """Value of the orders approved or later and not cancelled, per lot."""
-    from app.orders.services import committed_by_lot
+    from app.orders.ceilings import committed_by_lot
 
     return committed_by_lot()
 

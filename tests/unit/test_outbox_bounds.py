@@ -11,12 +11,16 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app.assignment import deadlines
+from app.assignment.models import AttemptState
+from app.assignment.services import dispatch as dispatching
 from app.auth.models import User
 from app.common import outbox
 from app.common.outbox import OutboxMessage
 from app.extensions import db
-from app.orders import assignment, audit, deadlines
-from app.orders.models import AttemptState, Notification, OrderEvent, OrderStatus
+from app.notifications.models import Notification
+from app.orders import audit
+from app.orders.models import OrderEvent, OrderStatus
 from tests.unit.test_assignment import (  # noqa: F401 - the fixture
     approved,
     attempts,
@@ -84,7 +88,7 @@ def test_a_failure_handler_that_works_commits_with_the_mark(
     def broken(order_id: int) -> str:
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(assignment, "dispatch", broken)
+    monkeypatch.setattr(dispatching, "dispatch", broken)
     assert outbox.deliver(message.id) == "failed"
     db.session.refresh(order)
     db.session.refresh(message)
@@ -96,7 +100,7 @@ def _break_the_next_step(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(deadlines, "_after_answer", broken)
+    monkeypatch.setattr(deadlines, "after_answer", broken)
 
 
 def test_an_attempt_that_keeps_failing_to_expire_goes_to_staff_after_a_bound(
@@ -165,7 +169,7 @@ def test_a_failing_sweep_of_one_attempt_does_not_hold_up_the_others(
             raise RuntimeError("one bad row")
         real(order, attempt)
 
-    monkeypatch.setattr(deadlines, "_after_answer", flaky)
+    monkeypatch.setattr(deadlines, "after_answer", flaky)
     assert deadlines.expire_overdue_now() == len(invitations) - 1
     states = [a.state for a in attempts(order)]
     assert states[0] is AttemptState.INVITED

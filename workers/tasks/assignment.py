@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from app.orders import deadlines
+from app.assignment import deadlines
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Deadlines are data: the beat sweeper expires overdue offers and invitations and moves
 their orders on (DESIGN §4), one commit per attempt, with the order locked as in
-``app.orders.assignment``. An attempt whose expiry keeps failing is counted on its row and,
+``app.assignment.services``. An attempt whose expiry keeps failing is counted on its row and,
 after ``SWEEP_MAX_FAILURES``, handed to staff instead of failing every 30 s forever."""
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ import logging
 
 from sqlalchemy import select, update
 
+from app.assignment import workflow
+from app.assignment.models import OPEN_ATTEMPT_STATES, VendorAttempt
+from app.assignment.services.rounds import after_answer, escalate, lock_order
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import workflow
-from app.orders.assignment import _after_answer, _escalate, _set_state, lock_order
-from app.orders.models import OPEN_ATTEMPT_STATES, AttemptState, OrderStatus, VendorAttempt
+from app.orders import workflow as order_workflow
+from app.orders.models import OrderStatus
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +42,10 @@ def expire(attempt_id: int) -> bool:
     db.session.refresh(attempt)
     if attempt.state not in OPEN_ATTEMPT_STATES or attempt.expires_at > utcnow():
         return False
-    if not _set_state(attempt.id, OPEN_ATTEMPT_STATES, AttemptState.EXPIRED,
-                      responded_at=utcnow()):
+    if not workflow.move(attempt.id, "expire", responded_at=utcnow()):
         return False
-    workflow.note(order, "vendor_expired", None, payload={"attempt_id": attempt.id})
-    _after_answer(order, attempt)
+    order_workflow.note(order, "vendor_expired", None, payload={"attempt_id": attempt.id})
+    after_answer(order, attempt)
     return True
 
 
@@ -93,12 +94,11 @@ def _give_up(attempt_id: int) -> None:
     order = lock_order(attempt.order_id)
     assert order is not None
     db.session.refresh(attempt)
-    if not _set_state(attempt.id, OPEN_ATTEMPT_STATES, AttemptState.EXPIRED,
-                      responded_at=utcnow()):
+    if not workflow.move(attempt.id, "expire", responded_at=utcnow()):
         return
-    workflow.note(order, "vendor_expired", None,
+    order_workflow.note(order, "vendor_expired", None,
                   payload={"attempt_id": attempt.id, "why": EXPIRY_FAILED})
     log.error("vendor attempt %s failed to expire %s times: order %s goes to staff",
               attempt_id, SWEEP_MAX_FAILURES, order.id)
     if order.status is OrderStatus.AWAITING_VENDOR and attempt.round == order.dispatch_round:
-        _escalate(order, EXPIRY_FAILED, "order_dispatch_failed")
+        escalate(order, EXPIRY_FAILED, "order_dispatch_failed")
