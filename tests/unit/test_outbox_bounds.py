@@ -161,7 +161,7 @@ def test_a_failing_sweep_of_one_attempt_does_not_hold_up_the_others(
     order, invitations = competition(people)
     for invitation in invitations:
         overdue(invitation)
-    real = deadlines._after_answer
+    real = deadlines.after_answer
     failing = invitations[0].id
 
     def flaky(order: Any, attempt: Any) -> None:

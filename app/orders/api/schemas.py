@@ -3,17 +3,17 @@ limits and rules are the services' (``app.orders.validation``), with their wordi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
-from marshmallow.validate import Length, OneOf, Range, Regexp
+from marshmallow.validate import Length, OneOf, Range, Regexp, Validator
 
 from app.common.api import INT32_MAX, Int
 from app.common.communes import commune_names
 from app.common.communes_api import CommuneField, CommuneNamesSchema
-from app.common.single_line import SingleLineValidator
 from app.orders import validation
 from app.orders.models import OrderStatus, ParticipationLevel
 
@@ -58,21 +58,37 @@ def text_field(max_length: int, **kwargs: Any) -> fields.String:
 _NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"  # some visible text, no NUL (the guard's rule)
 
 
-def _required_text(max_length: int, single_line: bool = False, **kwargs: Any) -> fields.String:
-    """Text the service refuses when blank: the document says so (minLength, pattern)."""
-    validators: list[Any] = [
-        Length(min=1, max=max_length, error=_l("Use at most %(n)s characters.", n=max_length)),
-        Regexp(_NOT_BLANK, error=_l("This field is required."))]
-    if single_line:
-        validators.append(SingleLineValidator())
-    return fields.String(
-        required=True,
-        validate=validators,
-        error_messages={**REQUIRED, "invalid": _l("Enter text.")}, **kwargs)
+class Rule(Validator):
+    """A rule of the service (``app.orders.validation``) applied at the door, so a body's
+    type errors and rule errors come back together, in the service's words."""
+
+    def __init__(self, problems: Callable[[Any], list[str]]) -> None:
+        self.problems = problems
+
+    def __call__(self, value: Any) -> Any:
+        if found := self.problems(value):
+            raise ma.ValidationError(found)
+        return value
 
 
-def _choice(values: list[str], error: Any, **kwargs: Any) -> fields.String:
-    return fields.String(validate=OneOf(values, error=error),
+def _order_text(name: str, *, required: bool = False, **kwargs: Any) -> fields.String:
+    """An order's text field: its limit, and whether it may be blank or span lines, are the
+    service's rule; the document states them (maxLength; minLength and pattern when it is
+    required)."""
+    doc: dict[str, Any] = {"maxLength": validation.TEXT_LIMITS[name]}
+    if required:
+        doc.update(minLength=1, pattern=_NOT_BLANK)
+    else:
+        kwargs.setdefault("load_default", "")
+    return fields.String(required=required, metadata=doc,
+                         validate=Rule(lambda value: validation.text_problems(name, value)),
+                         error_messages={**REQUIRED, "invalid": _l("Enter text.")}, **kwargs)
+
+
+def _choice(values: list[str], error: Any, problems: Callable[[Any], list[str]],
+            **kwargs: Any) -> fields.String:
+    """A choice among ``values``: the service's rule (``problems``), documented as an enum."""
+    return fields.String(metadata={"enum": values}, validate=Rule(problems),
                          error_messages={**REQUIRED, "invalid": error}, **kwargs)
 
 
@@ -90,37 +106,40 @@ class Strict(ma.Schema):
 
 
 class LineInSchema(Strict):
-    item_id = StrictInt(required=True, validate=Range(
-        1, INT32_MAX, error=_l("This service is not in the catalogue.")),
-        error_messages=REQUIRED)
-    quantity = StrictInt(required=True, validate=Range(
-        1, validation.MAX_QUANTITY, error=_l("Enter a whole number from 1 to %(n)s.",
-                                           n=validation.MAX_QUANTITY)),
-        error_messages=REQUIRED, metadata={"description": "1 to 10 000."})
+    # Types only: the service refuses an unknown item and a quantity out of range.
+    item_id = StrictInt(required=True, error_messages=REQUIRED,
+                        validate=Rule(validation.item_id_problems),
+                        metadata={"minimum": 1, "maximum": INT32_MAX})
+    quantity = StrictInt(required=True, error_messages=REQUIRED,
+                         validate=Rule(validation.quantity_problems), metadata={
+        "description": "1 to 10 000.", "minimum": 1, "maximum": validation.MAX_QUANTITY})
 
 
 class OrderInSchema(Strict):
     """What a buyer sends. Totals, status and organisation are the server's: sending them is
-    refused (422) rather than silently ignored."""
+    refused (422) rather than silently ignored. Fields check their type; every limit and
+    rule is the service's (``app.orders.validation``, the order form's too, in the same
+    words), applied here through :class:`Rule` and stated in the document."""
 
-    lot_id = StrictInt(required=True, validate=Range(
-        1, INT32_MAX, error=_l("Choose a lot of the framework.")), error_messages=REQUIRED)
-    title = _required_text(200, single_line=True)
-    objectives = _required_text(5000)
+    lot_id = StrictInt(required=True, error_messages=REQUIRED,
+                       validate=Rule(validation.lot_id_problems),
+                       metadata={"minimum": 1, "maximum": INT32_MAX})
+    title = _order_text("title", required=True)
+    objectives = _order_text("objectives", required=True)
     participation_level = _choice(LEVELS, _l("Choose a level of citizen involvement."),
-                                  required=True)
+                                  validation.level_problems, required=True)
     commune = CommuneField(required=True)
-    description = text_field(5000, load_default="")
-    target_audiences = text_field(2000, load_default="")
+    description = _order_text("description")
+    target_audiences = _order_text("target_audiences")
     planned_start = _date()
     planned_end = _date()
-    inclusion_measures = text_field(5000, load_default="")
+    inclusion_measures = _order_text("inclusion_measures")
     public_consent = fields.Boolean(load_default=False, error_messages={
         "invalid": _l("Enter true or false.")})
     lines = fields.List(
         fields.Nested(LineInSchema), required=True,
-        validate=Length(min=1, max=validation.MAX_LINES, error=_l(
-            "Add between 1 and %(n)s services.", n=validation.MAX_LINES)),
+        validate=Rule(validation.line_count_problems),
+        metadata={"minItems": 1, "maxItems": validation.MAX_LINES},
         error_messages={**REQUIRED, "invalid": _l("Send a list of lines.")})
 
 
