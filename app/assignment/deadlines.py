@@ -1,7 +1,9 @@
-"""Deadlines are data: the beat sweeper expires overdue offers and invitations and moves
-their orders on (DESIGN §4), one commit per attempt, with the order locked as in
-``app.assignment.services``. An attempt whose expiry keeps failing is counted on its row and,
-after ``SWEEP_MAX_FAILURES``, handed to staff instead of failing every 30 s forever."""
+"""Deadlines are data: the sweeper expires overdue offers and invitations and moves their
+orders on (DESIGN §4), with the order locked as in ``app.assignment.services``. An attempt
+whose expiry keeps failing is counted on its row and, after ``SWEEP_MAX_FAILURES``, handed to
+staff instead of failing every 30 s forever. These steps flush and never commit: the sweep
+(``app.assignment.cli.expire_overdue_now``, run by the beat task and ``flask sweep``) owns
+one transaction per attempt."""
 
 from __future__ import annotations
 
@@ -49,43 +51,16 @@ def expire(attempt_id: int) -> bool:
     return True
 
 
-def expire_overdue_now() -> int:
-    """The sweeper's body (beat task and ``flask sweep``): owns one commit per attempt, so
-    two sweepers at once each expire a given attempt at most once between them. An attempt
-    whose expiry keeps failing is counted, and after ``SWEEP_MAX_FAILURES`` its order goes
-    to staff (:func:`_give_up`) instead of failing every 30 s forever."""
-    expired = 0
-    for attempt_id in overdue_attempt_ids():
-        try:
-            if expire(attempt_id):
-                expired += 1
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("could not expire vendor attempt %s", attempt_id)
-            _count_sweep_failure(attempt_id)
-    if expired:
-        log.info("expired %s overdue offers/invitations", expired)
-    return expired
+def count_sweep_failure(attempt_id: int) -> int:
+    """One more failed sweep of the attempt (flushed); returns how many there were."""
+    db.session.execute(update(VendorAttempt).where(VendorAttempt.id == attempt_id)
+                       .values(sweep_failures=VendorAttempt.sweep_failures + 1)
+                       .execution_options(synchronize_session=False))
+    return int(db.session.execute(select(VendorAttempt.sweep_failures).where(
+        VendorAttempt.id == attempt_id)).scalar_one())
 
 
-def _count_sweep_failure(attempt_id: int) -> None:
-    try:
-        db.session.execute(update(VendorAttempt).where(VendorAttempt.id == attempt_id)
-                           .values(sweep_failures=VendorAttempt.sweep_failures + 1)
-                           .execution_options(synchronize_session=False))
-        db.session.commit()
-        failures = db.session.execute(select(VendorAttempt.sweep_failures).where(
-            VendorAttempt.id == attempt_id)).scalar_one()
-        if failures >= SWEEP_MAX_FAILURES:
-            _give_up(attempt_id)
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        log.exception("vendor attempt %s: could not record the failed expiry", attempt_id)
-
-
-def _give_up(attempt_id: int) -> None:
+def give_up(attempt_id: int) -> None:
     """The attempt expires without the step that kept failing (the next offer, or closing
     the competition): its order is escalated, and staff are told, as when a dispatch step
     fails for good. The sweeper no longer picks the attempt up either way."""
@@ -97,7 +72,7 @@ def _give_up(attempt_id: int) -> None:
     if not workflow.move(attempt.id, "expire", responded_at=utcnow()):
         return
     order_workflow.note(order, "vendor_expired", None,
-                  payload={"attempt_id": attempt.id, "why": EXPIRY_FAILED})
+                        payload={"attempt_id": attempt.id, "why": EXPIRY_FAILED})
     log.error("vendor attempt %s failed to expire %s times: order %s goes to staff",
               attempt_id, SWEEP_MAX_FAILURES, order.id)
     if order.status is OrderStatus.AWAITING_VENDOR and attempt.round == order.dispatch_round:

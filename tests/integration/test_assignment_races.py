@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from app.assignment import deadlines
+from app.assignment import cli as sweeper
 from app.assignment.models import AttemptState, VendorAttempt
 from app.assignment.services import answers
 from app.assignment.services import dispatch as dispatching
@@ -112,7 +112,7 @@ def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: F
     def sweep(at: float, result: dict[str, object]) -> None:
         with record_app.app_context():
             time.sleep(max(at - time.time(), 0))
-            result["expired"] = deadlines.expire_overdue_now()
+            result["expired"] = sweeper.expire_overdue_now()
 
     jitter = random.Random(7)
     for order_id in order_ids:
@@ -141,7 +141,7 @@ def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: F
             if _offers(record_app, order_id)[0][1] is AttemptState.OFFERED:
                 with record_app.app_context():  # the sweeper ran just before the deadline
                     time.sleep(0.06)
-                    deadlines.expire_overdue_now()
+                    sweeper.expire_overdue_now()
             assert _offers(record_app, order_id) == [(1, AttemptState.EXPIRED),
                                                       (2, AttemptState.OFFERED)]
     with record_app.app_context():

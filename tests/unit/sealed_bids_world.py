@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from app.assignment import deadlines
+from app.assignment import cli as sweeper
 from app.assignment.models import VendorAttempt
 from app.assignment.quote_documents import QuoteUpload
 from app.assignment.services import answers, rounds
@@ -109,7 +109,7 @@ def _expire(bid: Bid) -> Bid:
     db.session.execute(update(VendorAttempt).where(VendorAttempt.id == bid.attempt_id)
                        .values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
-    assert deadlines.expire_overdue_now() == 1
+    assert sweeper.expire_overdue_now() == 1
     return bid
 
 

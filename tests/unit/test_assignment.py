@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.assignment import deadlines, history
+from app.assignment import cli as sweeper
+from app.assignment import history
 from app.assignment.models import AttemptKind, AttemptState, VendorAttempt
 from app.assignment.services import answers
 from app.assignment.services import dispatch as dispatching
@@ -143,7 +144,7 @@ def test_rank_one_declines_rank_two_expires_rank_three_accepts(people: dict[str,
     db.session.commit()
     second = open_attempt(order)
     overdue(second)
-    assert deadlines.expire_overdue_now() == 1
+    assert sweeper.expire_overdue_now() == 1
     third = open_attempt(order)
     assert third.rank == 3
     answers.accept(vendor_user(third.vendor_id), third.id, conflict_of_interest=False)
@@ -175,8 +176,8 @@ def test_accepting_after_the_deadline_is_refused_and_the_sweeper_moves_on(
     with pytest.raises(Conflict):
         answers.accept(vendor_user(first.vendor_id), first.id, False)
     db.session.rollback()
-    assert deadlines.expire_overdue_now() == 1
-    assert deadlines.expire_overdue_now() == 0  # a second sweep finds nothing
+    assert sweeper.expire_overdue_now() == 1
+    assert sweeper.expire_overdue_now() == 0  # a second sweep finds nothing
     assert open_attempt(order).rank == 2
 
 
@@ -338,7 +339,7 @@ def test_no_compliant_quote_escalates(people: dict[str, User]) -> None:
     db.session.rollback()
     for invitation in invitations:
         overdue(invitation)
-    deadlines.expire_overdue_now()
+    sweeper.expire_overdue_now()
     db.session.refresh(order)
     assert order.status is S.ESCALATED
 

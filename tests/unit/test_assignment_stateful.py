@@ -14,7 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import func, select, update
 
 from app import create_app
-from app.assignment import deadlines
+from app.assignment import cli as sweeper
 from app.assignment.models import OPEN_ATTEMPT_STATES, AttemptState, VendorAttempt
 from app.assignment.services import answers
 from app.assignment.services import dispatch as dispatching
@@ -148,9 +148,9 @@ class Assignment(RuleBasedStateMachine):
 
     @rule(twice=st.booleans())
     def sweep(self, twice: bool) -> None:
-        deadlines.expire_overdue_now()
+        sweeper.expire_overdue_now()
         if twice:
-            assert deadlines.expire_overdue_now() == 0
+            assert sweeper.expire_overdue_now() == 0
 
     @precondition(lambda self: bool(self._orders(OrderStatus.ESCALATED)))
     @rule()

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app.assignment import cli as sweeper
 from app.assignment import deadlines
 from app.assignment.models import AttemptState
 from app.assignment.services import dispatch as dispatching
@@ -112,13 +113,13 @@ def test_an_attempt_that_keeps_failing_to_expire_goes_to_staff_after_a_bound(
     overdue(first)
     _break_the_next_step(monkeypatch)
     for sweep in range(1, deadlines.SWEEP_MAX_FAILURES):
-        assert deadlines.expire_overdue_now() == 0
+        assert sweeper.expire_overdue_now() == 0
         db.session.refresh(first)
         assert first.sweep_failures == sweep and first.state is AttemptState.OFFERED
         db.session.refresh(order)
         assert order.status is S.AWAITING_VENDOR
     with caplog.at_level(logging.ERROR):
-        assert deadlines.expire_overdue_now() == 0
+        assert sweeper.expire_overdue_now() == 0
     assert "goes to staff" in caplog.text
     db.session.refresh(order)
     assert order.status is S.ESCALATED
@@ -132,7 +133,7 @@ def test_an_attempt_that_keeps_failing_to_expire_goes_to_staff_after_a_bound(
     # The sweeper is quiet from now on: nothing overdue is left to fail.
     caplog.clear()
     assert deadlines.overdue_attempt_ids() == []
-    assert deadlines.expire_overdue_now() == 0
+    assert sweeper.expire_overdue_now() == 0
     assert "could not expire" not in caplog.text
     assert audit.verify()[1] is None
 
@@ -148,9 +149,9 @@ def test_an_attempt_whose_give_up_fails_too_is_still_left_alone(
     def give_up_broken(attempt_id: int) -> None:
         raise RuntimeError("still broken")
 
-    monkeypatch.setattr(deadlines, "_give_up", give_up_broken)
+    monkeypatch.setattr(deadlines, "give_up", give_up_broken)
     for _ in range(deadlines.SWEEP_MAX_FAILURES):
-        deadlines.expire_overdue_now()
+        sweeper.expire_overdue_now()
     db.session.refresh(first)
     assert first.sweep_failures == deadlines.SWEEP_MAX_FAILURES
     assert deadlines.overdue_attempt_ids() == []  # bounded, even so
@@ -170,7 +171,7 @@ def test_a_failing_sweep_of_one_attempt_does_not_hold_up_the_others(
         real(order, attempt)
 
     monkeypatch.setattr(deadlines, "after_answer", flaky)
-    assert deadlines.expire_overdue_now() == len(invitations) - 1
+    assert sweeper.expire_overdue_now() == len(invitations) - 1
     states = [a.state for a in attempts(order)]
     assert states[0] is AttemptState.INVITED
     assert all(s is AttemptState.EXPIRED for s in states[1:])
