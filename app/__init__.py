@@ -62,18 +62,19 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     _import_models()
     from app import catalogue
     from app.api import register_api
+    from app.assignment.views import bp as vendor_portal_bp  # its order-page views too
     from app.auth.staff_views import bp as staff_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import register_user_loaders
     from app.main.views import bp as main_bp
+    from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
-    from app.vendors.portal import bp as vendor_portal_bp
 
     register_user_loaders(login_manager)
     for blueprint in (main_bp, auth_bp, staff_bp):
         app.register_blueprint(blueprint)
     catalogue.register(app)
-    for blueprint in (orders_bp, vendor_portal_bp):
+    for blueprint in (orders_bp, vendor_portal_bp, notifications_bp):
         app.register_blueprint(blueprint)
     register_api(app)
     from app.common import mail as email
@@ -82,10 +83,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.vendors import accounts as vendor_accounts
 
     vendor_accounts.register(app)  # answers app.auth.companies' questions
-    from app.orders import withdrawal
+    from app import orders
+    from app.assignment import register as register_assignment
 
-    withdrawal.connect(app)  # the catalogue's and vendors' signals reach app.orders
-    _answer_hooks(app)
+    orders.register(app)  # answers the catalogue's question about the ceilings
+
+    register_assignment(app)  # the orders' hooks, signal receivers, outbox handlers
 
     register_error_handlers(app)
     register_security_headers(app)
@@ -97,21 +100,14 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     return app
 
 
-def _answer_hooks(app: Flask) -> None:
-    """Questions a lower package asks that a higher one answers (app.common.hooks)."""
-    from app.catalogue.services.lots import committed_cents_by_lot
-    from app.orders.services import committed_by_lot
-
-    committed_cents_by_lot.answer(committed_by_lot)  # the lots' ceilings, used by the orders
-
-
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees all tables."""
+    import app.assignment.models
     import app.auth.models
     import app.catalogue.models
     import app.common.admin_log
     import app.common.outbox
-    import app.orders.assignment  # registers the dispatch outbox handler
+    import app.notifications.models
     import app.orders.models
     import app.vendors.models  # noqa: F401
 
@@ -125,7 +121,7 @@ def _register_template_helpers(app: Flask) -> None:
     def inject() -> dict[str, Any]:
         from flask_login import current_user
 
-        from app.orders.services import unread_count
+        from app.notifications.services import unread_count
 
         locale = get_locale()
         unread = (unread_count(current_user)

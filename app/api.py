@@ -116,6 +116,7 @@ def _text_without_nul(self: Any, field: fields.Field, ret: dict[str, Any],
 
 
 def register_api(app: Flask) -> None:
+    from app.assignment import api as _offers  # noqa: F401  (its routes, on orders_api_blp)
     from app.auth.api import blp as auth_api_blp
     from app.catalogue.api import blp as catalogue_api_blp
     from app.catalogue.directory.api import blp as vendors_api_blp
@@ -123,7 +124,6 @@ def register_api(app: Flask) -> None:
     from app.common.communes_api import blp as communes_api_blp
     from app.extensions import csrf
     from app.orders.api import blp as orders_api_blp
-    from app.orders.api_edit import edit_order  # noqa: F401  (its route, on orders_api_blp)
 
     _configure(app)
     api = ProcureApi(app)

@@ -115,7 +115,7 @@ def tokens_create(email: str, name: str) -> None:
 @click.command("sweep")
 def sweep_command() -> None:
     """Run the sweepers once: expire overdue offers, re-enqueue unsent outbox messages."""
-    from app.orders.deadlines import expire_overdue_now
+    from app.assignment.cli import expire_overdue_now
 
     expired = expire_overdue_now()
     click.echo(f"offers and invitations: {expired} expired")

@@ -300,10 +300,10 @@ def play_vendors(settings: Settings, expected: int, ready: Event, stop: Event,
     """The vendors (own process): accept every open offer as a user of that vendor."""
     from sqlalchemy import select
 
+    from app.assignment.models import AttemptState, VendorAttempt
+    from app.assignment.services import answers
     from app.auth.models import Role, User
     from app.extensions import db
-    from app.orders import assignment
-    from app.orders.models import AttemptState, VendorAttempt
 
     app = make_app(settings)
     accepted: dict[int, float] = {}
@@ -327,7 +327,7 @@ def play_vendors(settings: Settings, expected: int, ready: Event, stop: Event,
                 try:
                     user = db.session.get(User, users[vendor_id])
                     assert user is not None
-                    order_id = assignment.accept(user, attempt_id, False).id
+                    order_id = answers.accept(user, attempt_id, False).id
                     db.session.commit()
                     accepted[order_id] = time.time()
                 except Exception as exc:  # noqa: BLE001 - reported by the parent
@@ -348,8 +348,8 @@ class Timings:
 def offer_times(app: Flask) -> dict[int, float]:
     from sqlalchemy import func, select
 
+    from app.assignment.models import VendorAttempt
     from app.extensions import db
-    from app.orders.models import VendorAttempt
 
     with app.app_context():
         rows = db.session.execute(select(VendorAttempt.order_id,
@@ -363,9 +363,9 @@ def check(app: Flask, ids: list[int]) -> None:
     """Cheap correctness checks after the run; raises BenchFailed."""
     from sqlalchemy import func, select
 
+    from app.assignment.models import AttemptState, VendorAttempt
     from app.extensions import db
     from app.orders import audit
-    from app.orders.models import AttemptState, VendorAttempt
 
     problems = []
     with app.app_context():

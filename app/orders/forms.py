@@ -3,8 +3,6 @@ and hints in the reader's language, and the CSRF token."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,6 +20,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from app.common.single_line import SingleLine
+from app.orders.labels import participation_levels
 
 
 class Needed:
@@ -32,22 +31,6 @@ class Needed:
 
     def __call__(self, form: Form, field: Field) -> None:
         return None
-
-
-def participation_levels() -> list[tuple[str, Any, Any]]:
-    """``(value, name, plain-words explanation)`` for each level of citizen involvement."""
-    return [
-        ("inform", _l("Inform"),
-         _l("You tell people about decisions and how they were made.")),
-        ("consult", _l("Consult"),
-         _l("You ask people their opinion; you take the decision.")),
-        ("involve", _l("Involve"),
-         _l("People take part throughout the project and their input shapes the options.")),
-        ("collaborate", _l("Collaborate"),
-         _l("You decide together with the people, as partners.")),
-        ("empower", _l("Empower"),
-         _l("People decide; you carry out what they decide.")),
-    ]
 
 
 class OrderForm(FlaskForm):

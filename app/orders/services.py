@@ -1,4 +1,4 @@
-"""Order use cases: drafting, submitting, staff decisions, scoped reading, notifications.
+"""Order use cases: drafting, submitting, staff decisions, scoped reading.
 
 Services take the acting user, check what that user may see (anything else is ``NotFound``),
 flush and never commit. Every state change goes through ``workflow.transition`` with the
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -21,19 +21,16 @@ from app.auth.models import AdhesionStatus, Role, User
 from app.auth.services import require_staff, staff_recipients
 from app.catalogue.models import CatalogueItem, Framework, Lot
 from app.catalogue.services import frameworks as framework_services
+from app.common import outbox
 from app.common.communes import resolve_commune
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.common.mail import queue_email
 from app.common.money import vat_cents
-from app.common.numbers import parse_id
 from app.common.pagination import Page
-from app.common.single_line import multi_line_problem, single_line_problem
 from app.common.time import today, utcnow
 from app.extensions import db
-from app.orders import lots, workflow
+from app.notifications.services import notify
+from app.orders import ceilings, signals, validation, workflow
 from app.orders.models import (
-    COMMITTED_STATUSES,
-    Notification,
     Order,
     OrderApproval,
     OrderLine,
@@ -41,14 +38,7 @@ from app.orders.models import (
     ParticipationLevel,
 )
 
-if TYPE_CHECKING:
-    from app.orders.history import HistoryEntry
-
-MAX_LINES = 50
-MAX_QUANTITY = 10_000
 PAGE_SIZE = 25
-TEXT_LIMITS = {"title": 200, "description": 5000, "objectives": 5000,
-               "target_audiences": 2000, "inclusion_measures": 5000}
 
 
 @dataclass
@@ -162,124 +152,11 @@ def list_orders(actor: User, filters: OrderFilters, page: int = 1,
     return Page(list(rows), total, page, per_page)
 
 
-def order_events(actor: User, order_id: int) -> list[HistoryEntry]:
-    """The order's history as ``actor`` may see it: bids are sealed (``app.orders.history``)."""
-    from app.orders import history
-
-    return history.order_history(actor, order_id)
-
-
-# --- Ceilings --------------------------------------------------------------------------------
-
-def committed_cents(*, lot_id: int | None = None, framework_id: int | None = None) -> int:
-    """Sum of the orders approved or later and not cancelled."""
-    query = select(func.coalesce(func.sum(Order.total_excl_vat_cents), 0)).where(
-        Order.status.in_(COMMITTED_STATUSES))
-    if lot_id is not None:
-        query = query.where(Order.lot_id == lot_id)
-    if framework_id is not None:
-        query = query.join(Lot, Lot.id == Order.lot_id).where(Lot.framework_id == framework_id)
-    return int(db.session.execute(query).scalar_one())
-
-
-def committed_by_lot() -> dict[int, int]:
-    rows = db.session.execute(
-        select(Order.lot_id, func.sum(Order.total_excl_vat_cents))
-        .where(Order.status.in_(COMMITTED_STATUSES)).group_by(Order.lot_id))
-    return {lot_id: int(total) for lot_id, total in rows}
-
-
-@dataclass
-class Headroom:
-    lot_ceiling_cents: int | None
-    lot_committed_cents: int
-    framework_ceiling_cents: int
-    framework_committed_cents: int
-
-    @property
-    def lot_left_cents(self) -> int | None:
-        if self.lot_ceiling_cents is None:
-            return None
-        return self.lot_ceiling_cents - self.lot_committed_cents
-
-    @property
-    def framework_left_cents(self) -> int:
-        return self.framework_ceiling_cents - self.framework_committed_cents
-
-
-def headroom(lot: Lot) -> Headroom:
-    return Headroom(lot.ceiling_cents, committed_cents(lot_id=lot.id),
-                    lot.framework.max_value_cents,
-                    committed_cents(framework_id=lot.framework_id))
-
-
 # --- Drafting -------------------------------------------------------------------------------
-
-def _validate(data: OrderInput, on: date) -> tuple[dict[str, list[str]], Lot | None,
-                                                    list[tuple[CatalogueItem, int]]]:
-    errors: dict[str, list[str]] = {}
-    # parse_id: an id no column can hold (or a bool) is unknown, never a query that fails
-    lot = db.session.get(Lot, data.lot_id) if parse_id(data.lot_id) else None
-    if lot is None:
-        errors["lot_id"] = [str(_l("Choose a lot of the framework."))]
-    elif lots.orderable_lot(lot.id, on) is None:
-        errors["lot_id"] = [str(_l("This lot cannot be ordered from: its framework agreement "
-                                   "is not active."))]
-    for name, limit in TEXT_LIMITS.items():
-        value = getattr(data, name)
-        if not isinstance(value, str):
-            errors[name] = [str(_l("Enter text."))]
-        elif len(value) > limit:
-            errors[name] = [str(_l("Use at most %(n)s characters.", n=limit))]
-        elif problem := (single_line_problem if name == "title" else multi_line_problem)(value):
-            errors[name] = [problem]
-    for name in ("title", "objectives"):
-        if name not in errors and not getattr(data, name).strip():
-            errors[name] = [str(_l("This field is required."))]
-    if data.participation_level not in {p.value for p in ParticipationLevel}:
-        errors["participation_level"] = [str(_l("Choose a level of citizen involvement."))]
-    if resolve_commune(data.commune) is None:
-        errors["commune"] = [str(_l("Choose a commune of the Brussels-Capital Region."))]
-    if data.planned_start and data.planned_end and data.planned_end < data.planned_start:
-        errors["planned_end"] = [str(_l("The end date is before the start date."))]
-
-    lines: list[tuple[CatalogueItem, int]] = []
-    if not data.lines:
-        errors["lines"] = [str(_l("Add at least one service."))]
-    elif len(data.lines) > MAX_LINES:
-        errors["lines"] = [str(_l("Use at most %(n)s lines.", n=MAX_LINES))]
-    else:
-        ids = [line.item_id for line in data.lines if parse_id(line.item_id)]
-        items = {i.id: i for i in db.session.execute(
-            select(CatalogueItem).where(CatalogueItem.id.in_(ids))).scalars()}
-        seen: set[int] = set()
-        for index, line in enumerate(data.lines):
-            item = items.get(line.item_id) if parse_id(line.item_id) else None
-            prefix = f"lines.{index}"
-            if item is None:
-                errors[f"{prefix}.item_id"] = [str(_l("This service is not in the catalogue."))]
-            elif lot is not None and item.lot_id != lot.id:
-                errors[f"{prefix}.item_id"] = [str(_l("This service belongs to another lot."))]
-            elif not item.valid_on(on):
-                errors[f"{prefix}.item_id"] = [str(_l(
-                    "This price is no longer valid: choose the service again."))]
-            elif item.id in seen:
-                errors[f"{prefix}.item_id"] = [str(_l("This service is already in the order."))]
-            quantity = line.quantity
-            if (not isinstance(quantity, int) or isinstance(quantity, bool)
-                    or not 1 <= quantity <= MAX_QUANTITY):
-                errors[f"{prefix}.quantity"] = [str(_l(
-                    "Enter a whole number from 1 to %(n)s.", n=MAX_QUANTITY))]
-            if item is not None and f"{prefix}.item_id" not in errors \
-                    and f"{prefix}.quantity" not in errors:
-                seen.add(item.id)
-                lines.append((item, quantity))
-    return errors, lot, lines
-
 
 def _apply(order: Order, data: OrderInput, lines: list[tuple[CatalogueItem, int]]) -> None:
     order.lot_id = data.lot_id
-    for name in TEXT_LIMITS:
+    for name in validation.TEXT_LIMITS:
         setattr(order, name, getattr(data, name).strip())
     order.participation_level = ParticipationLevel(data.participation_level)
     order.commune = resolve_commune(data.commune) or ""  # the code, however it was named
@@ -310,7 +187,7 @@ def _require_buyer(actor: User) -> None:
 def create_order(actor: User, data: OrderInput) -> Order:
     """A draft: any buyer may prepare one; submitting needs an approved organisation."""
     _require_buyer(actor)
-    errors, _lot, lines = _validate(data, today())
+    errors, _lot, lines = validation.validate(data, today())
     if errors:
         raise ValidationFailed(errors)
     order = Order(organisation_id=actor.organisation_id, created_by_id=actor.id,
@@ -328,7 +205,7 @@ def update_order(actor: User, order_id: int, data: OrderInput) -> Order:
     order = _lock(actor, order_id)
     if order.status not in (OrderStatus.DRAFT, OrderStatus.CHANGES_REQUESTED):
         raise Conflict(str(_l("This order can no longer be edited.")))
-    errors, _lot, lines = _validate(data, today())
+    errors, _lot, lines = validation.validate(data, today())
     if errors:
         raise ValidationFailed(errors)
     _apply(order, data, lines)
@@ -347,7 +224,7 @@ def submit(actor: User, order_id: int) -> Order:
                               "submit orders.")))
     if order.status in workflow.MOVES["submit"].sources:
         # Prices are checked again: a draft kept too long may hold an expired price.
-        errors, _lot, _lines = _validate(_input_of(order), today())
+        errors, _lot, _lines = validation.validate(_input_of(order), today())
         if errors:
             raise ValidationFailed(errors)
     threshold = current_app.config["FOUR_EYES_THRESHOLD_CENTS"]
@@ -423,18 +300,17 @@ def approve(actor: User, order_id: int) -> Order:
             raise Conflict(str(_l("The planned dates fall outside the framework agreement "
                                   "(%(start)s – %(end)s).", start=framework.start_date,
                                   end=framework.end_date)))
-    room = headroom(lot)
+    room = ceilings.headroom(lot)
     if room.lot_left_cents is not None and order.total_excl_vat_cents > room.lot_left_cents:
         raise Conflict(str(_l("The order exceeds what remains of the lot's ceiling.")))
     if order.total_excl_vat_cents > room.framework_left_cents:
         raise Conflict(str(_l("The order exceeds what remains of the framework's ceiling.")))
     workflow.transition(order, "approve", actor,
                         payload={"approvals": order.approvals_count})
-    from app.orders import assignment
-
-    # Same transaction: the worker takes it from the outbox. Queued before the buyer's
-    # e-mail so that the step is not handed to the broker behind it.
-    assignment.queue_dispatch(order)
+    # Same transaction: the worker takes it from the outbox (the assignment package
+    # handles it). Queued before the buyer's e-mail so that the step is not handed to the
+    # broker behind it.
+    outbox.queue(signals.DISPATCH, {"order_id": order.id})
     _notify_buyer(order, "order_approved")
     return order
 
@@ -460,9 +336,9 @@ def cancel(actor: User, order_id: int, reason: str) -> Order:
     require_staff(actor)
     order = _lock(actor, order_id)
     workflow.transition(order, "cancel", actor, reason=reason)
-    from app.orders import assignment
-
-    assignment.withdraw_open_attempts(order, reason)
+    # The assignment withdraws the open offers and invitations, in this transaction.
+    signals.order_cancelled.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                 order=order, reason=reason)
     _notify_buyer(order, "order_cancelled")
     return order
 
@@ -470,23 +346,6 @@ def cancel(actor: User, order_id: int, reason: str) -> Order:
 # --- Notifications ----------------------------------------------------------------------------
 
 _KINDS_WITH_REASON = {"order_rejected", "order_changes_requested", "order_cancelled"}
-
-
-def notify(users: list[User], kind: str, order: Order, **context: Any) -> None:
-    """An in-app notification and an e-mail (template ``kind``) to each user, in their
-    language. ``context`` goes to the e-mail; ``reason`` and an ``attempt`` are also kept on
-    the notification (the attempt's id lets it link to the offer)."""
-    params: dict[str, Any] = {"reference": order.reference, "title": order.title,
-                              "reason": context.get("reason", "")}
-    if "attempt" in context:
-        params["attempt_id"] = context["attempt"].id
-    context["reason"] = params["reason"]
-    event = f"{order.id}:{order.audit_count}"  # the audit event just written
-    for user in users:
-        db.session.add(Notification(user_id=user.id, kind=kind, order_id=order.id,
-                                    params=params))
-        queue_email(to=user.email, language=user.language.value, template=kind,
-                    event=event, order=order, user=user, **context)
 
 
 def _notify_staff(order: Order, kind: str) -> None:
@@ -499,40 +358,3 @@ def _notify_buyer(order: Order, kind: str) -> None:
         # Only decisions that carry a reason: ``last_reason`` may be an earlier one.
         notify([requester], kind, order,
                reason=order.last_reason if kind in _KINDS_WITH_REASON else "")
-
-
-def unread_count(actor: User) -> int:
-    return int(db.session.execute(
-        select(func.count(Notification.id)).where(
-            and_(Notification.user_id == actor.id, Notification.read_at.is_(None)))
-    ).scalar_one())
-
-
-def list_notifications(actor: User, page: int = 1) -> Page[Notification]:
-    query = select(Notification).where(Notification.user_id == actor.id)
-    total = db.session.execute(
-        select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).scalars().all()
-    return Page(list(rows), total, max(page, 1), PAGE_SIZE)
-
-
-def mark_read(actor: User, notification_id: int | None = None) -> int:
-    """Mark one notification (or all of them) read; returns how many changed."""
-    from sqlalchemy import update
-
-    query = update(Notification).where(Notification.user_id == actor.id,
-                                       Notification.read_at.is_(None))
-    if notification_id is not None:
-        if db.session.get(Notification, notification_id) is None:
-            raise NotFound()
-        query = query.where(Notification.id == notification_id)
-    result = db.session.execute(query.values(read_at=utcnow())
-                                .execution_options(synchronize_session=False))
-    if notification_id is not None and result.rowcount == 0:  # type: ignore[attr-defined]
-        owned = db.session.execute(select(Notification.id).where(
-            Notification.id == notification_id, Notification.user_id == actor.id)).first()
-        if owned is None:
-            raise NotFound()
-    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -47,11 +47,13 @@ def _dispatch(live: LiveApp, lot_number: int, code: str, title: str) -> Dispatch
     """A buyer's order, submitted, approved by staff and dispatched to the vendors."""
     from sqlalchemy import select
 
+    from app.assignment.services import dispatch as dispatching
+    from app.assignment.services import rounds
     from app.auth.models import Role, User
     from app.auth.services import user_by_email
     from app.catalogue.services import browse
     from app.extensions import db
-    from app.orders import assignment, services
+    from app.orders import services
 
     with live.app.app_context():
         buyer, staff = user_by_email(BUYER), user_by_email(STAFF)
@@ -68,10 +70,10 @@ def _dispatch(live: LiveApp, lot_number: int, code: str, title: str) -> Dispatch
         services.submit(buyer, order.id)
         services.approve(staff, order.id)
         db.session.commit()
-        assignment.dispatch(order.id)
+        dispatching.dispatch(order.id)
         db.session.commit()
         attempts = []
-        for attempt in assignment.order_attempts(order):
+        for attempt in rounds.attempts_of(order):
             user = db.session.execute(select(User).where(
                 User.vendor_id == attempt.vendor_id, User.role == Role.VENDOR)
                 .order_by(User.id)).scalars().first()
@@ -82,14 +84,14 @@ def _dispatch(live: LiveApp, lot_number: int, code: str, title: str) -> Dispatch
 
 def _answer(live: LiveApp, attempt: Attempt, action: str, **kw: Any) -> list[Attempt]:
     """Answer as the attempt's vendor through the service; returns the order's attempts."""
+    from app.assignment.services import answers
     from app.auth.services import user_by_email
     from app.extensions import db
-    from app.orders import assignment
 
     with live.app.app_context():
         user = user_by_email(attempt.vendor_email)
         assert user is not None
-        order = getattr(assignment, action)(user, attempt.id, **kw)
+        order = getattr(answers, action)(user, attempt.id, **kw)
         db.session.commit()
         order_id = order.id
     return _attempts(live, order_id)
@@ -98,9 +100,9 @@ def _answer(live: LiveApp, attempt: Attempt, action: str, **kw: Any) -> list[Att
 def _deadline(live: LiveApp, attempt_id: int, lang: str, fmt: str) -> str:
     from flask_babel import format_datetime
 
+    from app.assignment.models import VendorAttempt
     from app.common.i18n import in_language
     from app.extensions import db
-    from app.orders.models import VendorAttempt
 
     with live.app.app_context(), in_language(lang):
         row = db.session.get(VendorAttempt, attempt_id)
@@ -247,9 +249,9 @@ def test_a_vendor_quotes_with_its_pdf_and_the_buyer_downloads_the_awarded_quote(
 def _attempts(live: LiveApp, order_id: int) -> list[Attempt]:
     from sqlalchemy import select
 
+    from app.assignment.models import VendorAttempt
     from app.auth.models import Role, User
     from app.extensions import db
-    from app.orders.models import VendorAttempt
 
     with live.app.app_context():
         result = []
@@ -290,7 +292,7 @@ def states(live_app: LiveApp) -> Iterator[States]:
     for attempt in escalated.attempts[1:]:
         _answer(live_app, attempt, "decline", reason="Complet")
     assert _order_status(live_app, escalated.order_id) == "escalated"
-    from app.orders.quote_documents import QuoteUpload
+    from app.assignment.quote_documents import QuoteUpload
 
     awarded = _dispatch(live_app, 5, "L5-YOUTH", "Audit : attribuée")
     _answer(live_app, awarded.attempts[0], "quote", price_cents=30_000, note="Offre",

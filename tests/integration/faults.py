@@ -15,6 +15,8 @@ from flask import Flask
 from psycopg import sql
 from sqlalchemy import func, select
 
+from app.assignment.models import OPEN_ATTEMPT_STATES, AttemptState, VendorAttempt
+from app.assignment.services import answers
 from app.auth.models import Organisation, Role, User
 from app.auth.passwords import hash_password
 from app.catalogue.models import LotMembership
@@ -24,14 +26,9 @@ from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.demo.seed import seed_demo
 from app.extensions import db
-from app.orders import assignment, audit, services
-from app.orders.models import (
-    OPEN_ATTEMPT_STATES,
-    AttemptState,
-    Order,
-    OrderStatus,
-    VendorAttempt,
-)
+from app.orders import audit, services
+from app.orders.models import Order, OrderStatus
+from app.orders.signals import DISPATCH
 from tests.integration.conftest import psycopg_url
 
 # Short limits for the worker processes of a fault test, kept in the order the app checks
@@ -121,7 +118,7 @@ def dispatch_rows(app: Flask) -> dict[int, OutboxMessage]:
     """The ``order.dispatch`` outbox rows by order id (detached)."""
     with app.app_context():
         rows = list(db.session.execute(select(OutboxMessage).where(
-            OutboxMessage.kind == assignment.DISPATCH)).scalars())
+            OutboxMessage.kind == DISPATCH)).scalars())
         db.session.expunge_all()
         return {int(row.payload["order_id"]): row for row in rows}
 
@@ -147,7 +144,7 @@ def accept_every_offer(app: Flask, order_ids: list[int]) -> None:
             user = db.session.execute(select(User).where(
                 User.vendor_id == attempt.vendor_id).order_by(User.id)).scalars().first()
             assert user is not None
-            assignment.accept(user, attempt.id, False)
+            answers.accept(user, attempt.id, False)
             db.session.commit()
 
 
@@ -171,7 +168,7 @@ def check_invariants(app: Flask) -> None:
         winner_of = {order_id: vendor_id for order_id, _count, vendor_id in winners}
         now = utcnow()
         pending = {int(m.payload["order_id"]) for m in db.session.execute(
-            select(OutboxMessage).where(OutboxMessage.kind == assignment.DISPATCH,
+            select(OutboxMessage).where(OutboxMessage.kind == DISPATCH,
                                         OutboxMessage.sent_at.is_(None),
                                         OutboxMessage.failed_at.is_(None))).scalars()}
         for order in db.session.execute(select(Order)).scalars():

@@ -17,7 +17,7 @@ from app.catalogue.services import browse
 from app.catalogue.services import lots as lot_services
 from app.demo.seed import seed_demo
 from app.extensions import db
-from app.orders import services
+from app.orders import ceilings, services
 from app.orders.models import Order, OrderApproval, OrderStatus
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,7 @@ def test_parallel_approvals_never_exceed_the_lot_ceiling(record_app: Flask,
 
     assert sorted(statuses) == [200] * 5 + [409] * 15
     with record_app.app_context():
-        assert services.committed_cents(lot_id=lot_id) == ceiling
+        assert ceilings.committed_cents(lot_id=lot_id) == ceiling
         approved = db.session.execute(select(func.count(Order.id)).where(
             Order.id.in_(racing), Order.status == OrderStatus.APPROVED)).scalar_one()
         assert approved == 5

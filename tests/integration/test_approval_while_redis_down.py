@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from app.assignment.models import AttemptState, VendorAttempt
 from app.auth import services as auth
 from app.auth.models import User
 from app.common import outbox
 from app.common.outbox import OutboxMessage
 from app.extensions import db
-from app.orders import assignment
-from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
+from app.orders.models import Order, OrderStatus
+from app.orders.signals import DISPATCH
 from tests.integration.conftest import AppFactory, ProcessFactory
 from tests.integration.faults import check_invariants, outbox_settled, submitted_orders
 from tests.processes import wait_until
@@ -42,7 +43,7 @@ def test_an_approval_during_a_redis_outage_is_dispatched_once_redis_is_back(
     assert response.get_json()["status"] == "approved"
     with web.app_context():
         dispatch = db.session.execute(select(OutboxMessage).where(
-            OutboxMessage.kind == assignment.DISPATCH)).scalar_one()
+            OutboxMessage.kind == DISPATCH)).scalar_one()
         assert dispatch.sent_at is None, "the step waits in the outbox"
 
     processes.redis_server(port, name="redis-server-back")

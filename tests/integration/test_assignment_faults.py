@@ -18,11 +18,12 @@ import redis
 from flask import Flask
 from sqlalchemy import update
 
+from app.assignment.models import AttemptState
 from app.common import outbox
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders.models import AttemptState, OrderStatus
+from app.orders.models import OrderStatus
 from tests.integration.conftest import AppFactory, ProcessFactory
 from tests.integration.faults import (
     SHORT_LOCK,

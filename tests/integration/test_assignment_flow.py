@@ -9,13 +9,15 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select, update
 
+from app.assignment.models import AttemptState, VendorAttempt
+from app.assignment.services import answers
 from app.auth import services as auth_services
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment, audit
-from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
+from app.orders import audit
+from app.orders.models import Order, OrderStatus
 from tests.integration.conftest import SmtpSink, outbox_rows
 from tests.integration.faults import (
     STAFF_EMAIL,
@@ -88,7 +90,7 @@ def test_decline_expire_accept_through_the_worker(app: Flask, worker: Process) -
     assert _state(app, order_id)[1] == [(1, AttemptState.OFFERED)]
 
     first, vendor = _open(app, order_id)
-    _as(app, lambda: assignment.decline(db.session.merge(vendor), first, "Fully booked"))
+    _as(app, lambda: answers.decline(db.session.merge(vendor), first, "Fully booked"))
     assert _state(app, order_id)[1][-1] == (2, AttemptState.OFFERED)
 
     second, _vendor = _open(app, order_id)
@@ -100,7 +102,7 @@ def test_decline_expire_accept_through_the_worker(app: Flask, worker: Process) -
         swept = app.test_cli_runner().invoke(args=["sweep"])
     assert "1 expired" in swept.output, swept.output
     third, vendor = _open(app, order_id)
-    _as(app, lambda: assignment.accept(db.session.merge(vendor), third, False))
+    _as(app, lambda: answers.accept(db.session.merge(vendor), third, False))
 
     status, attempts = _state(app, order_id)
     assert status is OrderStatus.ASSIGNED
@@ -124,7 +126,7 @@ def test_a_mini_competition_with_three_quotes_awards_the_lowest(
     # Rank 1 asks 90 %, rank 2 70 %, rank 3 80 % of the catalogue total.
     for share in (90, 70, 80):
         attempt_id, vendor = _open(app, order_id, AttemptState.INVITED)
-        _answer(app, assignment.quote, vendor, attempt_id, total * share // 100, "Ours",
+        _answer(app, answers.quote, vendor, attempt_id, total * share // 100, "Ours",
                 conflict_of_interest=False)
 
     status, attempts = _state(app, order_id)
@@ -148,7 +150,7 @@ def test_an_exhausted_cascade_escalates_and_a_redispatch_works(
                "the worker dispatched the approved order")
     for _rank in range(4):  # lot 3 has four vendors: each declines
         attempt_id, vendor = _open(app, order_id)
-        _answer(app, assignment.decline, vendor, attempt_id, "Booked")
+        _answer(app, answers.decline, vendor, attempt_id, "Booked")
     status, attempts = _state(app, order_id)
     assert status is OrderStatus.ESCALATED
     assert [state for _rank, state in attempts] == [AttemptState.DECLINED] * 4
@@ -165,7 +167,7 @@ def test_an_exhausted_cascade_escalates_and_a_redispatch_works(
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["status"] == "awaiting_vendor"
     attempt_id, vendor = _open(app, order_id)
-    _as(app, lambda: assignment.accept(db.session.merge(vendor), attempt_id, False))
+    _as(app, lambda: answers.accept(db.session.merge(vendor), attempt_id, False))
     status, attempts = _state(app, order_id)
     assert status is OrderStatus.ASSIGNED
     assert attempts[-1] == (1, AttemptState.ACCEPTED) and len(attempts) == 5

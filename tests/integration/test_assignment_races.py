@@ -15,14 +15,19 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select, update
 
+from app.assignment import cli as sweeper
+from app.assignment.models import AttemptState, VendorAttempt
+from app.assignment.services import answers
+from app.assignment.services import dispatch as dispatching
 from app.auth.models import User
 from app.common import outbox
 from app.common.errors import Conflict
 from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment, audit, deadlines
-from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
+from app.orders import audit
+from app.orders.models import Order, OrderStatus
+from app.orders.signals import DISPATCH
 from tests.integration.faults import approve_each, check_invariants, submitted_orders
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +39,7 @@ def _dispatched_orders(app: Flask, count: int) -> list[int]:
     approve_each(app, ids, staff_id)
     with app.app_context():
         for message_id in db.session.execute(select(OutboxMessage.id).where(
-                OutboxMessage.kind == assignment.DISPATCH)).scalars().all():
+                OutboxMessage.kind == DISPATCH)).scalars().all():
             assert outbox.deliver(message_id) == "sent"
     return ids
 
@@ -51,9 +56,9 @@ def test_a_dispatch_message_delivered_twice_makes_one_offer(record_app: Flask) -
     (order_id,) = _dispatched_orders(record_app, 1)
     with record_app.app_context():
         message_id = db.session.execute(select(OutboxMessage.id).where(
-            OutboxMessage.kind == assignment.DISPATCH)).scalar_one()
+            OutboxMessage.kind == DISPATCH)).scalar_one()
         assert outbox.deliver(message_id) == "skipped"
-        assert assignment.dispatch(order_id) == "skipped"
+        assert dispatching.dispatch(order_id) == "skipped"
         db.session.commit()
     assert _offers(record_app, order_id) == [(1, AttemptState.OFFERED)]
     check_invariants(record_app)
@@ -97,7 +102,7 @@ def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: F
             user = db.session.get(User, user_id)
             time.sleep(max(at - time.time(), 0))
             try:
-                assignment.accept(user, attempt_id, False)  # type: ignore[arg-type]
+                answers.accept(user, attempt_id, False)  # type: ignore[arg-type]
                 db.session.commit()
                 result["accept"] = "ok"
             except Conflict:
@@ -107,7 +112,7 @@ def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: F
     def sweep(at: float, result: dict[str, object]) -> None:
         with record_app.app_context():
             time.sleep(max(at - time.time(), 0))
-            result["expired"] = deadlines.expire_overdue_now()
+            result["expired"] = sweeper.expire_overdue_now()
 
     jitter = random.Random(7)
     for order_id in order_ids:
@@ -136,7 +141,7 @@ def test_accepting_at_the_moment_of_expiry_has_exactly_one_outcome(record_app: F
             if _offers(record_app, order_id)[0][1] is AttemptState.OFFERED:
                 with record_app.app_context():  # the sweeper ran just before the deadline
                     time.sleep(0.06)
-                    deadlines.expire_overdue_now()
+                    sweeper.expire_overdue_now()
             assert _offers(record_app, order_id) == [(1, AttemptState.EXPIRED),
                                                       (2, AttemptState.OFFERED)]
     with record_app.app_context():

@@ -13,6 +13,8 @@ import time
 from flask import Flask
 from sqlalchemy import select
 
+from app.assignment.models import AttemptState, VendorAttempt
+from app.assignment.services import answers
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.catalogue.services import lots as lot_services
@@ -21,8 +23,9 @@ from app.common import outbox
 from app.common.errors import Conflict
 from app.common.outbox import OutboxMessage
 from app.extensions import db
-from app.orders import assignment, audit
-from app.orders.models import AttemptState, Order, OrderStatus, VendorAttempt
+from app.orders import audit
+from app.orders.models import Order, OrderStatus
+from app.orders.signals import DISPATCH
 from app.vendors.models import Vendor
 from tests.integration.faults import (
     approve_each,
@@ -69,7 +72,7 @@ def _dispatch(app: Flask, order_id: int, staff_id: int) -> int:
     approve_each(app, [order_id], staff_id)
     with app.app_context():
         for message_id in db.session.execute(select(OutboxMessage.id).where(
-                OutboxMessage.kind == assignment.DISPATCH,
+                OutboxMessage.kind == DISPATCH,
                 OutboxMessage.sent_at.is_(None))).scalars().all():
             assert outbox.deliver(message_id) == "sent"
         return db.session.execute(select(VendorAttempt.id).where(
@@ -97,7 +100,7 @@ def test_a_membership_terminated_while_its_vendor_accepts_has_one_outcome(
             with record_app.app_context():
                 user = db.session.get(User, user_id)
                 try:
-                    assignment.accept(user, offer_id, False)  # type: ignore[arg-type]
+                    answers.accept(user, offer_id, False)  # type: ignore[arg-type]
                     db.session.commit()
                     result["accept"] = "ok"
                 except Conflict as refused:

@@ -8,6 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from app.assignment import cli as sweeper
+from app.assignment.models import VendorAttempt
+from app.assignment.quote_documents import QuoteUpload
+from app.assignment.services import answers, rounds
+from app.assignment.services import dispatch as dispatching
 from app.auth.models import Role, User
 from app.catalogue.models import LotMembership
 from app.catalogue.services import browse
@@ -16,9 +21,8 @@ from app.catalogue.services import memberships as membership_services
 from app.common.money import format_eur
 from app.common.time import utcnow
 from app.extensions import db
-from app.orders import assignment, deadlines, services
-from app.orders.models import Order, OrderStatus, VendorAttempt
-from app.orders.quote_documents import QuoteUpload
+from app.orders import services
+from app.orders.models import Order, OrderStatus
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
 
@@ -77,7 +81,7 @@ def _dispatched(people: dict[str, User], lot_number: int, code: str) -> Order:
     services.submit(buyer, order.id)
     services.approve(staff, order.id)
     db.session.commit()
-    assert assignment.dispatch(order.id) in ("offered", "invited")
+    assert dispatching.dispatch(order.id) in ("offered", "invited")
     db.session.commit()
     return order
 
@@ -93,11 +97,11 @@ def _open(order: Order) -> Bid:
 
 def _invited(order: Order) -> list[Bid]:
     return [Bid(a.id, a.vendor_id, a.vendor.name, _user_of(a.vendor_id))
-            for a in assignment.order_attempts(order)]
+            for a in rounds.attempts_of(order)]
 
 
 def _decline(bid: Bid, reason: str) -> Bid:
-    assignment.decline(bid.user, bid.attempt_id, reason)
+    answers.decline(bid.user, bid.attempt_id, reason)
     db.session.commit()
     bid.reason = reason
     return bid
@@ -107,7 +111,7 @@ def _expire(bid: Bid) -> Bid:
     db.session.execute(update(VendorAttempt).where(VendorAttempt.id == bid.attempt_id)
                        .values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
-    assert deadlines.expire_overdue_now() == 1
+    assert sweeper.expire_overdue_now() == 1
     return bid
 
 
@@ -115,7 +119,7 @@ def _quote(bid: Bid, price: int, note: str, pdf: str) -> Bid:
     import hashlib
 
     content = PDF + pdf.encode()
-    assignment.quote(bid.user, bid.attempt_id, price, note, QuoteUpload(pdf, content),
+    answers.quote(bid.user, bid.attempt_id, price, note, QuoteUpload(pdf, content),
                      conflict_of_interest=False)
     db.session.commit()
     bid.price_cents, bid.note, bid.pdf = price, note, pdf
@@ -154,11 +158,11 @@ def cascade(people: dict[str, User]) -> World:
     first = _decline(_open(order), "Notre équipe part en mission à Gand")
     second = _expire(_open(order))
     third = _open(order)
-    assignment.accept(third.user, third.attempt_id, conflict_of_interest=True)
+    answers.accept(third.user, third.attempt_id, conflict_of_interest=True)
     db.session.commit()
     third.reason = "Conflict of interest declared."
     fourth = _open(order)
-    assignment.accept(fourth.user, fourth.attempt_id, conflict_of_interest=False)
+    answers.accept(fourth.user, fourth.attempt_id, conflict_of_interest=False)
     db.session.commit()
     world = World(order, [first, second, third, fourth], assigned=fourth, loser=first)
     everyone = [first, second, third, fourth]
@@ -187,11 +191,11 @@ def redispatched(people: dict[str, User]) -> World:
               for n in ("deux", "trois", "quatre")]
     db.session.refresh(order)
     assert order.status is OrderStatus.ESCALATED
-    assignment.redispatch(people["staff1"], order.id)
+    dispatching.redispatch(people["staff1"], order.id)
     db.session.commit()
     again = _open(order)
     assert again.vendor_id == first.vendor_id
-    assignment.accept(again.user, again.attempt_id, conflict_of_interest=False)
+    answers.accept(again.user, again.attempt_id, conflict_of_interest=False)
     db.session.commit()
     world = World(order, [first, *others, again], assigned=again, loser=others[0])
     world.page_shown = {

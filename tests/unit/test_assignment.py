@@ -10,6 +10,11 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.assignment import cli as sweeper
+from app.assignment import history
+from app.assignment.models import AttemptKind, AttemptState, VendorAttempt
+from app.assignment.services import answers
+from app.assignment.services import dispatch as dispatching
 from app.auth import services as auth
 from app.auth.models import Organisation, Role, User
 from app.catalogue.services import browse
@@ -20,16 +25,10 @@ from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.demo.seed import DEFAULT_DEMO_PASSWORD, seed_demo
 from app.extensions import db
-from app.orders import assignment, audit, deadlines, services
-from app.orders.models import (
-    AttemptKind,
-    AttemptState,
-    Notification,
-    Order,
-    OrderEvent,
-    OrderStatus,
-    VendorAttempt,
-)
+from app.notifications.models import Notification
+from app.orders import audit, services
+from app.orders.models import Order, OrderEvent, OrderStatus
+from app.orders.signals import DISPATCH
 
 S = OrderStatus
 
@@ -64,7 +63,7 @@ def approved(people: dict[str, User], code: str = "L3-WS-HALF", quantity: int = 
 
 def dispatch_messages(order: Order) -> list[OutboxMessage]:
     return [m for m in db.session.execute(select(OutboxMessage).where(
-        OutboxMessage.kind == assignment.DISPATCH)).scalars()
+        OutboxMessage.kind == DISPATCH)).scalars()
         if m.payload.get("order_id") == order.id]
 
 
@@ -118,7 +117,7 @@ def test_dispatch_offers_the_order_to_rank_one_with_a_working_day_deadline(
 def test_a_duplicate_dispatch_changes_nothing(people: dict[str, User]) -> None:
     order = approved(people)
     run_dispatch(order)
-    assert assignment.dispatch(order.id) == "skipped"
+    assert dispatching.dispatch(order.id) == "skipped"
     db.session.commit()
     assert len(attempts(order)) == 1
 
@@ -129,9 +128,9 @@ def test_decline_needs_a_reason_then_the_next_rank_is_offered(people: dict[str, 
     first = open_attempt(order)
     vendor = vendor_user(first.vendor_id)
     with pytest.raises(ValidationFailed):
-        assignment.decline(vendor, first.id, "  ")
+        answers.decline(vendor, first.id, "  ")
     db.session.rollback()
-    assignment.decline(vendor, first.id, "Fully booked")
+    answers.decline(vendor, first.id, "Fully booked")
     db.session.commit()
     second = open_attempt(order)
     assert second.rank == 2 and second.vendor_id != first.vendor_id
@@ -142,14 +141,14 @@ def test_rank_one_declines_rank_two_expires_rank_three_accepts(people: dict[str,
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
-    assignment.decline(vendor_user(first.vendor_id), first.id, "No capacity")
+    answers.decline(vendor_user(first.vendor_id), first.id, "No capacity")
     db.session.commit()
     second = open_attempt(order)
     overdue(second)
-    assert deadlines.expire_overdue_now() == 1
+    assert sweeper.expire_overdue_now() == 1
     third = open_attempt(order)
     assert third.rank == 3
-    assignment.accept(vendor_user(third.vendor_id), third.id, conflict_of_interest=False)
+    answers.accept(vendor_user(third.vendor_id), third.id, conflict_of_interest=False)
     db.session.commit()
     db.session.refresh(order)
     assert order.status is S.ASSIGNED and order.vendor_id == third.vendor_id
@@ -162,7 +161,7 @@ def test_a_declared_conflict_of_interest_counts_as_a_decline(people: dict[str, U
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
-    assignment.accept(vendor_user(first.vendor_id), first.id, conflict_of_interest=True)
+    answers.accept(vendor_user(first.vendor_id), first.id, conflict_of_interest=True)
     db.session.commit()
     assert attempts(order)[0].state is AttemptState.DECLINED
     assert attempts(order)[0].conflict_of_interest is True
@@ -176,10 +175,10 @@ def test_accepting_after_the_deadline_is_refused_and_the_sweeper_moves_on(
     first = open_attempt(order)
     overdue(first)
     with pytest.raises(Conflict):
-        assignment.accept(vendor_user(first.vendor_id), first.id, False)
+        answers.accept(vendor_user(first.vendor_id), first.id, False)
     db.session.rollback()
-    assert deadlines.expire_overdue_now() == 1
-    assert deadlines.expire_overdue_now() == 0  # a second sweep finds nothing
+    assert sweeper.expire_overdue_now() == 1
+    assert sweeper.expire_overdue_now() == 0  # a second sweep finds nothing
     assert open_attempt(order).rank == 2
 
 
@@ -189,9 +188,9 @@ def test_only_the_vendor_offered_may_answer(people: dict[str, User],
     run_dispatch(order)
     offer = open_attempt(order)
     stranger = make_user(Role.VENDOR)
-    for call in (lambda: assignment.accept(stranger, offer.id, False),
-                 lambda: assignment.decline(stranger, offer.id, "x"),
-                 lambda: assignment.accept(people["buyer"], offer.id, False)):
+    for call in (lambda: answers.accept(stranger, offer.id, False),
+                 lambda: answers.decline(stranger, offer.id, "x"),
+                 lambda: answers.accept(people["buyer"], offer.id, False)):
         with pytest.raises(NotFound):
             call()
 
@@ -201,12 +200,12 @@ def test_answering_twice_is_a_conflict(people: dict[str, User]) -> None:
     run_dispatch(order)
     offer = open_attempt(order)
     vendor = vendor_user(offer.vendor_id)
-    assignment.accept(vendor, offer.id, False)
+    answers.accept(vendor, offer.id, False)
     db.session.commit()
     with pytest.raises(Conflict):
-        assignment.accept(vendor, offer.id, False)
+        answers.accept(vendor, offer.id, False)
     with pytest.raises(Conflict):
-        assignment.decline(vendor, offer.id, "changed my mind")
+        answers.decline(vendor, offer.id, "changed my mind")
 
 
 def test_an_exhausted_cascade_escalates_and_staff_can_redispatch(people: dict[str, User]
@@ -215,7 +214,7 @@ def test_an_exhausted_cascade_escalates_and_staff_can_redispatch(people: dict[st
     run_dispatch(order)
     for _ in range(len(lot_services.active_members(lot_services.get_lot(order.lot_id)))):
         offer = open_attempt(order)
-        assignment.decline(vendor_user(offer.vendor_id), offer.id, "No")
+        answers.decline(vendor_user(offer.vendor_id), offer.id, "No")
         db.session.commit()
     db.session.refresh(order)
     assert order.status is S.ESCALATED
@@ -223,9 +222,9 @@ def test_an_exhausted_cascade_escalates_and_staff_can_redispatch(people: dict[st
         Notification.kind == "order_escalated",
         Notification.user_id == people["staff"].id)).scalars().first() is not None
     with pytest.raises(Exception):  # noqa: B017 - a buyer may not redispatch
-        assignment.redispatch(people["buyer"], order.id)
+        dispatching.redispatch(people["buyer"], order.id)
     db.session.rollback()
-    assignment.redispatch(people["staff"], order.id)
+    dispatching.redispatch(people["staff"], order.id)
     db.session.commit()
     assert order.status is S.AWAITING_VENDOR and order.dispatch_round == 2
     assert open_attempt(order).rank == 1
@@ -240,7 +239,7 @@ def test_a_dispatch_failing_for_good_escalates_the_order_for_staff(
     def broken(order_id: int) -> str:
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(assignment, "dispatch", broken)
+    monkeypatch.setattr(dispatching, "dispatch", broken)
     for attempt in range(1, 4):
         assert outbox.deliver(message.id) == "failed"
         db.session.refresh(order)
@@ -258,7 +257,7 @@ def test_a_dispatch_failing_for_good_escalates_the_order_for_staff(
     assert "n'a pas pu être transmise aux adjudicataires" in emails[0].payload["body"]  # fr
 
     monkeypatch.undo()  # repaired: staff redispatch and the first rank is asked
-    assignment.redispatch(people["staff"], order.id)
+    dispatching.redispatch(people["staff"], order.id)
     db.session.commit()
     assert order.status is S.AWAITING_VENDOR and open_attempt(order).rank == 1
     assert audit.verify()[1] is None
@@ -275,14 +274,14 @@ def test_cancelling_withdraws_the_open_offer_and_releases_the_ceiling(people: di
     assert attempts(order)[0].state is AttemptState.WITHDRAWN
     assert order.lot_id not in lot_services.committed_cents_by_lot()
     with pytest.raises(Conflict):
-        assignment.accept(vendor_user(offer.vendor_id), offer.id, False)
+        answers.accept(vendor_user(offer.vendor_id), offer.id, False)
 
 
 def test_the_database_allows_one_winner_per_order(people: dict[str, User]) -> None:
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
-    assignment.decline(vendor_user(first.vendor_id), first.id, "No")
+    answers.decline(vendor_user(first.vendor_id), first.id, "No")
     db.session.commit()
     with pytest.raises(IntegrityError):
         db.session.execute(update(VendorAttempt).where(VendorAttempt.order_id == order.id)
@@ -309,11 +308,11 @@ def test_every_vendor_is_invited_and_the_lowest_quote_wins(people: dict[str, Use
     prices = [order.total_excl_vat_cents - 100, order.total_excl_vat_cents - 500,
               order.total_excl_vat_cents - 300]
     for invitation, price in zip(invitations, prices, strict=False):
-        assignment.quote(vendor_user(invitation.vendor_id), invitation.id, price, "Our offer",
+        answers.quote(vendor_user(invitation.vendor_id), invitation.id, price, "Our offer",
                          conflict_of_interest=False)
         db.session.commit()
     for extra in invitations[3:]:
-        assignment.decline(vendor_user(extra.vendor_id), extra.id, "No")
+        answers.decline(vendor_user(extra.vendor_id), extra.id, "No")
         db.session.commit()
     db.session.refresh(order)
     assert order.status is S.ASSIGNED and order.vendor_id == invitations[1].vendor_id
@@ -324,7 +323,7 @@ def test_every_vendor_is_invited_and_the_lowest_quote_wins(people: dict[str, Use
 def test_equal_quotes_go_to_the_lower_rank(people: dict[str, User]) -> None:
     order, invitations = competition(people)
     for invitation in invitations:
-        assignment.quote(vendor_user(invitation.vendor_id), invitation.id, 90000, "",
+        answers.quote(vendor_user(invitation.vendor_id), invitation.id, 90000, "",
                          conflict_of_interest=False)
         db.session.commit()
     db.session.refresh(order)
@@ -335,13 +334,13 @@ def test_no_compliant_quote_escalates(people: dict[str, User]) -> None:
     order, invitations = competition(people)
     # A quote above the order's total is refused at entry (it could never be awarded).
     with pytest.raises(ValidationFailed):
-        assignment.quote(vendor_user(invitations[0].vendor_id), invitations[0].id,
+        answers.quote(vendor_user(invitations[0].vendor_id), invitations[0].id,
                          order.total_excl_vat_cents + 1, "Over budget",
                          conflict_of_interest=False)
     db.session.rollback()
     for invitation in invitations:
         overdue(invitation)
-    deadlines.expire_overdue_now()
+    sweeper.expire_overdue_now()
     db.session.refresh(order)
     assert order.status is S.ESCALATED
 
@@ -350,7 +349,7 @@ def test_no_compliant_quote_escalates(people: dict[str, User]) -> None:
 def test_a_bad_quote_is_refused_by_field(people: dict[str, User], price: int) -> None:
     _order, invitations = competition(people)
     with pytest.raises(ValidationFailed) as exc:
-        assignment.quote(vendor_user(invitations[0].vendor_id), invitations[0].id, price, "",
+        answers.quote(vendor_user(invitations[0].vendor_id), invitations[0].id, price, "",
                          conflict_of_interest=False)
     assert "price_cents" in exc.value.errors
 
@@ -359,7 +358,7 @@ def test_an_offer_is_not_quoted_and_an_invitation_is_not_accepted(people: dict[s
                                                                   ) -> None:
     _order, invitations = competition(people)
     with pytest.raises(Conflict):
-        assignment.accept(vendor_user(invitations[0].vendor_id), invitations[0].id, False)
+        answers.accept(vendor_user(invitations[0].vendor_id), invitations[0].id, False)
 
 
 # --- API -------------------------------------------------------------------------------------
@@ -399,9 +398,9 @@ def test_the_decline_reason_is_in_the_audit_trail_and_offers_link_to_themselves(
     note = db.session.execute(select(Notification).where(
         Notification.user_id == vendor.id, Notification.kind == "offer_received")).scalar_one()
     assert note.params["attempt_id"] == offer.id
-    assignment.decline(vendor, offer.id, "Fully booked in June")
+    answers.decline(vendor, offer.id, "Fully booked in June")
     db.session.commit()
-    events = services.order_events(people["staff"], order.id)
+    events = history.order_history(people["staff"], order.id)
     declined = [e for e in events if e.action == "vendor_declined"]
     assert declined and declined[0].reason == "Fully booked in June"
     client = app.test_client()

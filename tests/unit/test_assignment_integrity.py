@@ -12,6 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from app.assignment.models import AttemptState, VendorAttempt
+from app.assignment.services import answers
 from app.auth import services as auth
 from app.auth.models import Language, Role, User
 from app.catalogue.models import LotMembership, MembershipStatus
@@ -20,8 +22,9 @@ from app.common.errors import Conflict
 from app.common.money import format_eur
 from app.demo.seed import DEFAULT_DEMO_PASSWORD
 from app.extensions import db
-from app.orders import assignment, audit
-from app.orders.models import AttemptState, Notification, Order, OrderStatus, VendorAttempt
+from app.notifications.models import Notification
+from app.orders import audit
+from app.orders.models import Order, OrderStatus
 from app.vendors import services as vendors
 from tests.unit.conftest import page_text
 from tests.unit.test_assignment import (  # noqa: F401 - the fixture
@@ -71,7 +74,7 @@ def test_ending_a_membership_withdraws_its_open_offer_and_asks_the_next_rank(
     assert told(first.vendor_id, "attempt_withdrawn")
     assert told(second.vendor_id, "offer_received")
     with pytest.raises(Conflict):
-        assignment.accept(vendor_user(first.vendor_id), first.id, False)
+        answers.accept(vendor_user(first.vendor_id), first.id, False)
     db.session.rollback()
     db.session.refresh(order)
     assert order.status is S.AWAITING_VENDOR and order.vendor_id is None
@@ -100,7 +103,7 @@ def test_the_last_open_invitation_withdrawn_closes_the_competition(
     *answered, last = invitations
     best = order.total_excl_vat_cents - 10
     for number, invitation in enumerate(answered):
-        assignment.quote(vendor_user(invitation.vendor_id), invitation.id, best + number, "",
+        answers.quote(vendor_user(invitation.vendor_id), invitation.id, best + number, "",
                          conflict_of_interest=False)
         db.session.commit()
     db.session.refresh(order)
@@ -116,15 +119,15 @@ def test_a_quote_of_a_vendor_that_left_the_lot_cannot_win(people: dict[str, User
                                                          admin: User) -> None:
     order, invitations = competition(people)
     cheapest, dearer, *rest = invitations
-    assignment.quote(vendor_user(cheapest.vendor_id), cheapest.id, 1000, "",
+    answers.quote(vendor_user(cheapest.vendor_id), cheapest.id, 1000, "",
                      conflict_of_interest=False)
-    assignment.quote(vendor_user(dearer.vendor_id), dearer.id, 2000, "",
+    answers.quote(vendor_user(dearer.vendor_id), dearer.id, 2000, "",
                      conflict_of_interest=False)
     db.session.commit()
     membership_services.suspend_member(admin, membership_of(order, cheapest.vendor_id).id, "Audit")
     db.session.commit()
     for invitation in rest:
-        assignment.decline(vendor_user(invitation.vendor_id), invitation.id, "No")
+        answers.decline(vendor_user(invitation.vendor_id), invitation.id, "No")
         db.session.commit()
     db.session.refresh(order)
     assert order.status is S.ASSIGNED and order.vendor_id == dearer.vendor_id
@@ -165,7 +168,7 @@ def test_a_vendor_out_of_the_lot_gets_409_on_quote(people: dict[str, User]  # no
     order, invitations = competition(people)
     _end_membership_behind_the_services_back(order, invitations[0].vendor_id)
     with pytest.raises(Conflict) as refused:
-        assignment.quote(vendor_user(invitations[0].vendor_id), invitations[0].id, 1000, "",
+        answers.quote(vendor_user(invitations[0].vendor_id), invitations[0].id, 1000, "",
                          conflict_of_interest=False)
     assert refused.value.commit is True
     db.session.commit()
@@ -180,7 +183,7 @@ def test_a_deactivated_vendor_cannot_accept(people: dict[str, User]) -> None:  #
     first.vendor.active = False  # behind the service's back: no signal
     db.session.commit()
     with pytest.raises(Conflict):
-        assignment.accept(vendor_user(first.vendor_id), first.id, False)
+        answers.accept(vendor_user(first.vendor_id), first.id, False)
     db.session.rollback()
     assert db.session.execute(select(VendorAttempt.state).where(
         VendorAttempt.id == first.id)).scalar_one() is AttemptState.OFFERED

@@ -14,6 +14,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import func, select, update
 
 from app import create_app
+from app.assignment import cli as sweeper
+from app.assignment.models import OPEN_ATTEMPT_STATES, AttemptState, VendorAttempt
+from app.assignment.services import answers
+from app.assignment.services import dispatch as dispatching
 from app.auth.models import Organisation, Role, User
 from app.catalogue.services import browse
 from app.common import outbox
@@ -23,14 +27,9 @@ from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.demo.seed import seed_demo
 from app.extensions import db
-from app.orders import assignment, audit, deadlines, services
-from app.orders.models import (
-    OPEN_ATTEMPT_STATES,
-    AttemptState,
-    Order,
-    OrderStatus,
-    VendorAttempt,
-)
+from app.orders import audit, services
+from app.orders.models import Order, OrderStatus
+from app.orders.signals import DISPATCH
 
 
 class Assignment(RuleBasedStateMachine):
@@ -105,7 +104,7 @@ class Assignment(RuleBasedStateMachine):
     def deliver_the_outbox(self, duplicate: bool) -> None:
         """What the worker does, possibly twice for the same message."""
         messages = db.session.execute(select(OutboxMessage.id).where(
-            OutboxMessage.kind == assignment.DISPATCH)).scalars().all()
+            OutboxMessage.kind == DISPATCH)).scalars().all()
         for message_id in messages:
             outbox.deliver(message_id)
             if duplicate:
@@ -121,21 +120,21 @@ class Assignment(RuleBasedStateMachine):
         """Any attempt, answered or not: late and repeated clicks must be refused."""
         attempts = self._any_attempts()
         attempt = attempts[pick % len(attempts)]
-        self._try(lambda: assignment.accept(self._vendor(attempt), attempt.id, conflict))
+        self._try(lambda: answers.accept(self._vendor(attempt), attempt.id, conflict))
 
     @precondition(lambda self: bool(self._open_attempts()))
     @rule(pick=st.integers(0, 100))
     def vendor_declines(self, pick: int) -> None:
         attempts = self._open_attempts()
         attempt = attempts[pick % len(attempts)]
-        self._try(lambda: assignment.decline(self._vendor(attempt), attempt.id, "Busy"))
+        self._try(lambda: answers.decline(self._vendor(attempt), attempt.id, "Busy"))
 
     @precondition(lambda self: bool(self._open_attempts()))
     @rule(pick=st.integers(0, 100), price=st.integers(1, 2_000_000))
     def vendor_quotes(self, pick: int, price: int) -> None:
         attempts = self._open_attempts()
         attempt = attempts[pick % len(attempts)]
-        self._try(lambda: assignment.quote(self._vendor(attempt), attempt.id, price, "",
+        self._try(lambda: answers.quote(self._vendor(attempt), attempt.id, price, "",
                                            conflict_of_interest=False))
 
     @precondition(lambda self: bool(self._open_attempts()))
@@ -149,14 +148,14 @@ class Assignment(RuleBasedStateMachine):
 
     @rule(twice=st.booleans())
     def sweep(self, twice: bool) -> None:
-        deadlines.expire_overdue_now()
+        sweeper.expire_overdue_now()
         if twice:
-            assert deadlines.expire_overdue_now() == 0
+            assert sweeper.expire_overdue_now() == 0
 
     @precondition(lambda self: bool(self._orders(OrderStatus.ESCALATED)))
     @rule()
     def staff_redispatch(self) -> None:
-        self._try(lambda: assignment.redispatch(self.staff,
+        self._try(lambda: dispatching.redispatch(self.staff,
                                                 self._orders(OrderStatus.ESCALATED)[0]))
 
     @precondition(lambda self: bool(self._orders(OrderStatus.AWAITING_VENDOR)))
@@ -204,7 +203,7 @@ class Assignment(RuleBasedStateMachine):
                                            ).scalar_one()
             assert open_ones >= 1
         pending = [m.payload["order_id"] for m in db.session.execute(select(OutboxMessage).where(
-            OutboxMessage.kind == assignment.DISPATCH,
+            OutboxMessage.kind == DISPATCH,
             OutboxMessage.sent_at.is_(None))).scalars()]
         for order_id in self._orders(OrderStatus.APPROVED):
             assert order_id in pending

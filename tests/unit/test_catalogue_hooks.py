@@ -18,6 +18,7 @@ from app.catalogue.services import lots as lot_services
 from app.common.hooks import Hook
 from app.demo.seed import seed_demo
 from app.extensions import db
+from app.orders import ceilings
 from app.orders import services as order_services
 
 
@@ -27,7 +28,7 @@ def test_an_unanswered_committed_hook_answers_nothing_committed() -> None:
 
 
 def test_create_app_answers_the_hook_with_the_orders_consumption(app: Flask) -> None:
-    assert lot_services.committed_cents_by_lot._answer is order_services.committed_by_lot
+    assert lot_services.committed_cents_by_lot._answer is ceilings.committed_by_lot
 
 
 def test_the_lots_show_the_consumption_of_the_approved_orders(
@@ -50,7 +51,7 @@ def test_the_lots_show_the_consumption_of_the_approved_orders(
     assert before[lot.id] == 0
     order_services.approve(staff, order.id)
     db.session.commit()
-    expected = order_services.committed_by_lot()
+    expected = ceilings.committed_by_lot()
     assert expected[lot.id] == 2 * item.unit_price_cents > 0
     assert lot_services.committed_cents_by_lot() == expected
     rows = {row["id"]: row for row in client.get("/api/v1/lots").get_json()}

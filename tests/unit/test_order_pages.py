@@ -21,8 +21,10 @@ from app.common.i18n import in_language
 from app.common.money import format_eur
 from app.demo.seed import seed_demo
 from app.extensions import db
-from app.orders import services
-from app.orders.models import Notification, Order, OrderEvent, OrderStatus
+from app.notifications import services as notification_services
+from app.notifications.models import Notification
+from app.orders import services, validation
+from app.orders.models import Order, OrderEvent, OrderStatus
 from tests.unit.conftest import PASSWORD, page_text
 from tests.unit.test_staff import count_queries
 
@@ -422,7 +424,7 @@ def test_bad_input_is_refused_by_field_in_the_readers_language(
         if "other_lot_item" in changes:
             data[f"quantity-{item('L4-VIDEO').id}"] = "1"
         target = target.replace("{L3-WS-HALF}", str(item("L3-WS-HALF").id))
-        message = tr(language, msgid, n=200 if "title" in target else services.MAX_QUANTITY)
+        message = tr(language, msgid, n=200 if "title" in target else validation.MAX_QUANTITY)
 
         response = client.post(f"/orders/new?lot={lot(3).id}", data=data)
 
@@ -560,7 +562,7 @@ def test_notifications_are_listed_and_marked_read(world: dict[str, User],
     notifications = page_text(buyer.get("/orders/notifications"))
     assert notifications.count('class="badge notification-new"') == 1
     assert buyer.post("/orders/notifications/read").status_code == 302
-    assert services.unread_count(world["buyer"]) == 0
+    assert notification_services.unread_count(world["buyer"]) == 0
     assert "You have no notification." not in page_text(buyer.get("/orders/notifications"))
 
     # An approval after a request for changes does not repeat the old reason.

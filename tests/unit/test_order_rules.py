@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete, select, text, update
 
+from app.assignment import history
 from app.auth.models import AdhesionStatus, Organisation, Role, User
 from app.catalogue.models import CatalogueItem, Lot
 from app.catalogue.services import browse
@@ -19,8 +20,10 @@ from app.common.outbox import OutboxMessage
 from app.common.time import today
 from app.demo.seed import seed_demo
 from app.extensions import db
-from app.orders import audit, services, workflow
-from app.orders.models import Notification, Order, OrderEvent, OrderStatus
+from app.notifications import services as notification_services
+from app.notifications.models import Notification
+from app.orders import audit, ceilings, services, workflow
+from app.orders.models import Order, OrderEvent, OrderStatus
 
 S = OrderStatus
 
@@ -295,7 +298,7 @@ def test_an_order_must_fit_in_what_remains_of_the_lot_ceiling(world: dict[str, U
     second = submitted(world["colleague"])  # 130,000
     services.approve(world["staff"], first.id)
     db.session.commit()
-    assert services.headroom(the_lot).lot_left_cents == 70_000
+    assert ceilings.headroom(the_lot).lot_left_cents == 70_000
     with pytest.raises(Conflict, match="lot"):
         services.approve(world["staff"], second.id)
     db.session.rollback()
@@ -356,7 +359,7 @@ def test_buyers_see_their_organisations_orders_only(world: dict[str, User]) -> N
         with pytest.raises(NotFound):
             services.get_order(world[outsider], mine.id)
         with pytest.raises(NotFound):
-            services.order_events(world[outsider], mine.id)
+            history.order_history(world[outsider], mine.id)
         assert services.list_orders(world[outsider], services.OrderFilters()).total == 0
     assert services.list_orders(world["staff"], services.OrderFilters()).total == 1
 
@@ -390,7 +393,7 @@ def test_every_move_is_in_a_verifiable_hash_chain(world: dict[str, User]) -> Non
     order = submitted(world["buyer"])
     services.request_changes(world["staff"], order.id, "Dates please")
     db.session.commit()
-    actions = [e.action for e in services.order_events(world["buyer"], order.id)]
+    actions = [e.action for e in history.order_history(world["buyer"], order.id)]
     assert actions == ["create", "submit", "request_changes"]
     checked, broken = audit.verify()
     assert broken is None and checked == 3
@@ -398,7 +401,7 @@ def test_every_move_is_in_a_verifiable_hash_chain(world: dict[str, User]) -> Non
 
 def test_changing_an_event_is_detected_and_named(world: dict[str, User]) -> None:
     order = submitted(world["buyer"])
-    event = services.order_events(world["buyer"], order.id)[0]
+    event = history.order_history(world["buyer"], order.id)[0]
     db.session.execute(update(OrderEvent).where(OrderEvent.id == event.id)
                        .values(reason="edited afterwards"))
     db.session.commit()
@@ -409,7 +412,7 @@ def test_changing_an_event_is_detected_and_named(world: dict[str, User]) -> None
 
 def test_deleting_an_event_is_detected(world: dict[str, User]) -> None:
     order = submitted(world["buyer"])
-    first, second = services.order_events(world["buyer"], order.id)
+    first, second = history.order_history(world["buyer"], order.id)
     db.session.execute(delete(OrderEvent).where(OrderEvent.id == first.id))
     db.session.commit()
     _checked, broken = audit.verify()
@@ -418,7 +421,7 @@ def test_deleting_an_event_is_detected(world: dict[str, User]) -> None:
 
 def test_deleting_the_last_event_is_detected(world: dict[str, User]) -> None:
     order = submitted(world["buyer"])
-    last = services.order_events(world["buyer"], order.id)[-1]
+    last = history.order_history(world["buyer"], order.id)[-1]
     db.session.execute(delete(OrderEvent).where(OrderEvent.id == last.id))
     db.session.commit()
     _checked, broken = audit.verify()
@@ -444,13 +447,13 @@ def test_staff_are_told_of_a_submission_and_the_buyer_of_each_decision(
     assert [n.kind for n in staff_notes] == ["order_submitted"]
     services.request_changes(world["staff"], order.id, "Dates please")
     db.session.commit()
-    assert services.unread_count(world["buyer"]) == 1
+    assert notification_services.unread_count(world["buyer"]) == 1
     mails = db.session.execute(select(OutboxMessage)).scalars().all()
     to_buyer = [m for m in mails if m.payload["to"] == world["buyer"].email]
     assert len(to_buyer) == 1 and to_buyer[0].payload["language"] == "nl"
     assert "Dates please" in to_buyer[0].payload["body"]
-    assert services.mark_read(world["buyer"]) == 1
-    assert services.unread_count(world["buyer"]) == 0
+    assert notification_services.mark_read(world["buyer"]) == 1
+    assert notification_services.unread_count(world["buyer"]) == 0
 
 
 def test_nobody_marks_someone_elses_notification_read(world: dict[str, User]) -> None:
@@ -459,4 +462,4 @@ def test_nobody_marks_someone_elses_notification_read(world: dict[str, User]) ->
     assert note is not None
     other = world["buyer"] if note.user_id != world["buyer"].id else world["colleague"]
     with pytest.raises(NotFound):
-        services.mark_read(other, note.id)
+        notification_services.mark_read(other, note.id)

@@ -11,12 +11,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app.assignment import cli as sweeper
+from app.assignment import deadlines
+from app.assignment.models import AttemptState
+from app.assignment.services import dispatch as dispatching
 from app.auth.models import User
 from app.common import outbox
 from app.common.outbox import OutboxMessage
 from app.extensions import db
-from app.orders import assignment, audit, deadlines
-from app.orders.models import AttemptState, Notification, OrderEvent, OrderStatus
+from app.notifications.models import Notification
+from app.orders import audit
+from app.orders.models import OrderEvent, OrderStatus
 from tests.unit.test_assignment import (  # noqa: F401 - the fixture
     approved,
     attempts,
@@ -84,7 +89,7 @@ def test_a_failure_handler_that_works_commits_with_the_mark(
     def broken(order_id: int) -> str:
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(assignment, "dispatch", broken)
+    monkeypatch.setattr(dispatching, "dispatch", broken)
     assert outbox.deliver(message.id) == "failed"
     db.session.refresh(order)
     db.session.refresh(message)
@@ -96,7 +101,7 @@ def _break_the_next_step(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(deadlines, "_after_answer", broken)
+    monkeypatch.setattr(deadlines, "after_answer", broken)
 
 
 def test_an_attempt_that_keeps_failing_to_expire_goes_to_staff_after_a_bound(
@@ -108,13 +113,13 @@ def test_an_attempt_that_keeps_failing_to_expire_goes_to_staff_after_a_bound(
     overdue(first)
     _break_the_next_step(monkeypatch)
     for sweep in range(1, deadlines.SWEEP_MAX_FAILURES):
-        assert deadlines.expire_overdue_now() == 0
+        assert sweeper.expire_overdue_now() == 0
         db.session.refresh(first)
         assert first.sweep_failures == sweep and first.state is AttemptState.OFFERED
         db.session.refresh(order)
         assert order.status is S.AWAITING_VENDOR
     with caplog.at_level(logging.ERROR):
-        assert deadlines.expire_overdue_now() == 0
+        assert sweeper.expire_overdue_now() == 0
     assert "goes to staff" in caplog.text
     db.session.refresh(order)
     assert order.status is S.ESCALATED
@@ -128,7 +133,7 @@ def test_an_attempt_that_keeps_failing_to_expire_goes_to_staff_after_a_bound(
     # The sweeper is quiet from now on: nothing overdue is left to fail.
     caplog.clear()
     assert deadlines.overdue_attempt_ids() == []
-    assert deadlines.expire_overdue_now() == 0
+    assert sweeper.expire_overdue_now() == 0
     assert "could not expire" not in caplog.text
     assert audit.verify()[1] is None
 
@@ -144,9 +149,9 @@ def test_an_attempt_whose_give_up_fails_too_is_still_left_alone(
     def give_up_broken(attempt_id: int) -> None:
         raise RuntimeError("still broken")
 
-    monkeypatch.setattr(deadlines, "_give_up", give_up_broken)
+    monkeypatch.setattr(deadlines, "give_up", give_up_broken)
     for _ in range(deadlines.SWEEP_MAX_FAILURES):
-        deadlines.expire_overdue_now()
+        sweeper.expire_overdue_now()
     db.session.refresh(first)
     assert first.sweep_failures == deadlines.SWEEP_MAX_FAILURES
     assert deadlines.overdue_attempt_ids() == []  # bounded, even so
@@ -157,7 +162,7 @@ def test_a_failing_sweep_of_one_attempt_does_not_hold_up_the_others(
     order, invitations = competition(people)
     for invitation in invitations:
         overdue(invitation)
-    real = deadlines._after_answer
+    real = deadlines.after_answer
     failing = invitations[0].id
 
     def flaky(order: Any, attempt: Any) -> None:
@@ -165,8 +170,8 @@ def test_a_failing_sweep_of_one_attempt_does_not_hold_up_the_others(
             raise RuntimeError("one bad row")
         real(order, attempt)
 
-    monkeypatch.setattr(deadlines, "_after_answer", flaky)
-    assert deadlines.expire_overdue_now() == len(invitations) - 1
+    monkeypatch.setattr(deadlines, "after_answer", flaky)
+    assert sweeper.expire_overdue_now() == len(invitations) - 1
     states = [a.state for a in attempts(order)]
     assert states[0] is AttemptState.INVITED
     assert all(s is AttemptState.EXPIRED for s in states[1:])

@@ -14,6 +14,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.http import parse_options_header
 
+from app.assignment import quote_documents
+from app.assignment.models import AttemptState, QuoteDocument, VendorAttempt
+from app.assignment.quote_documents import QuoteUpload, safe_filename
+from app.assignment.services import answers, rounds
+from app.assignment.services import dispatch as dispatching
 from app.auth import services as auth
 from app.auth.models import Language, Role, User
 from app.catalogue.services import browse
@@ -21,16 +26,8 @@ from app.catalogue.services import lots as lot_services
 from app.common.errors import NotFound, ValidationFailed
 from app.common.money import format_eur
 from app.extensions import db
-from app.orders import assignment, quote_documents, services
-from app.orders.models import (
-    AttemptState,
-    Order,
-    OrderEvent,
-    OrderStatus,
-    QuoteDocument,
-    VendorAttempt,
-)
-from app.orders.quote_documents import QuoteUpload, safe_filename
+from app.orders import services
+from app.orders.models import Order, OrderEvent, OrderStatus
 from config import load_config
 
 from .conftest import csrf_token_from, page_text
@@ -56,7 +53,7 @@ def competition(demo_world: dict[str, User]) -> tuple[Order, list[VendorAttempt]
     services.submit(buyer, order.id)
     services.approve(staff, order.id)
     db.session.commit()
-    assert assignment.dispatch(order.id) == "invited"
+    assert dispatching.dispatch(order.id) == "invited"
     db.session.commit()
     invitations = attempts_of(order)
     assert len(invitations) >= 3
@@ -65,7 +62,7 @@ def competition(demo_world: dict[str, User]) -> tuple[Order, list[VendorAttempt]
 
 def attempts_of(order: Order) -> list[VendorAttempt]:
     db.session.expire_all()
-    return assignment.order_attempts(order)
+    return rounds.attempts_of(order)
 
 
 def user_of(attempt: VendorAttempt) -> User:
@@ -93,7 +90,7 @@ def decide(order: Order, invitations: list[VendorAttempt]) -> None:
     """Every vendor not yet answering declines, which closes the competition."""
     for other in invitations:
         if db.session.get(VendorAttempt, other.id).state is AttemptState.INVITED:  # type: ignore[union-attr]
-            assignment.decline(user_of(other), other.id, "Complet")
+            answers.decline(user_of(other), other.id, "Complet")
             db.session.commit()
 
 
@@ -103,7 +100,7 @@ def test_a_quote_with_a_pdf_stores_it_and_the_competition_goes_on(
         demo_world: dict[str, User]) -> None:
     order, invitations = competition(demo_world)
     first = invitations[0]
-    assignment.quote(user_of(first), first.id, order.total_excl_vat_cents - 100, "Deux",
+    answers.quote(user_of(first), first.id, order.total_excl_vat_cents - 100, "Deux",
                      QuoteUpload("Devis 2027.pdf", PDF), conflict_of_interest=False)
     db.session.commit()
     document = db.session.execute(select(QuoteDocument)).scalar_one()
@@ -122,7 +119,7 @@ def test_a_quote_with_a_pdf_stores_it_and_the_competition_goes_on(
 
 def test_a_quote_without_a_pdf_still_works(demo_world: dict[str, User]) -> None:
     order, invitations = competition(demo_world)
-    assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "",
+    answers.quote(user_of(invitations[0]), invitations[0].id, 1000, "",
                      conflict_of_interest=False)
     db.session.commit()
     assert attempts_of(order)[0].state is AttemptState.QUOTED and document_rows() == 0
@@ -142,7 +139,7 @@ def test_a_refused_file_refuses_the_whole_quote(demo_world: dict[str, User], fil
                                                 content: bytes, message: str) -> None:
     order, invitations = competition(demo_world)
     with pytest.raises(ValidationFailed) as exc:
-        assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "n",
+        answers.quote(user_of(invitations[0]), invitations[0].id, 1000, "n",
                          QuoteUpload(filename, content), conflict_of_interest=False)
     db.session.rollback()
     assert exc.value.errors == {"document": [message]}
@@ -154,7 +151,7 @@ def test_a_refused_file_refuses_the_whole_quote(demo_world: dict[str, User], fil
 def test_a_bad_price_and_a_bad_file_are_both_named(demo_world: dict[str, User]) -> None:
     _order, invitations = competition(demo_world)
     with pytest.raises(ValidationFailed) as exc:
-        assignment.quote(user_of(invitations[0]), invitations[0].id, 0, "",
+        answers.quote(user_of(invitations[0]), invitations[0].id, 0, "",
                          QuoteUpload("devis.txt", b"hello"), conflict_of_interest=False)
     assert set(exc.value.errors) == {"price_cents", "document"}
     assert len(exc.value.errors["document"]) == 2
@@ -164,7 +161,7 @@ def test_the_size_limit_is_a_setting(app: Flask, demo_world: dict[str, User]) ->
     _order, invitations = competition(demo_world)
     app.config["QUOTE_PDF_MAX_BYTES"] = 2 * MB
     with pytest.raises(ValidationFailed) as exc:
-        assignment.quote(user_of(invitations[0]), invitations[0].id, 1000, "",
+        answers.quote(user_of(invitations[0]), invitations[0].id, 1000, "",
                          QuoteUpload("big.pdf", PDF + b"0" * (2 * MB)), conflict_of_interest=False)
     assert exc.value.errors["document"] == ["The file is larger than 2 MB."]
 
@@ -317,9 +314,9 @@ def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
         demo_world: dict[str, User], demo_client_for: Clients, app: Flask) -> None:
     order, invitations = competition(demo_world)
     winner, loser = invitations[0], invitations[1]
-    assignment.quote(user_of(loser), loser.id, order.total_excl_vat_cents, "",
+    answers.quote(user_of(loser), loser.id, order.total_excl_vat_cents, "",
                      QuoteUpload("loser.pdf", PDF + b"loser"), conflict_of_interest=False)
-    assignment.quote(user_of(winner), winner.id, order.total_excl_vat_cents - 1, "",
+    answers.quote(user_of(winner), winner.id, order.total_excl_vat_cents - 1, "",
                      QuoteUpload("winner.pdf", PDF + b"winner"), conflict_of_interest=False)
     db.session.commit()
     path = f"/orders/{order.id}/attempts/{{}}/quote.pdf"
@@ -376,7 +373,7 @@ def test_downloads_are_for_the_sender_staff_and_the_buyer_of_the_awarded_quote(
 def test_the_service_refuses_whoever_may_not_see_the_document(demo_world: dict[str, User]) -> None:
     order, invitations = competition(demo_world)
     first = invitations[0]
-    assignment.quote(user_of(first), first.id, 100, "", QuoteUpload("d.pdf", PDF),
+    answers.quote(user_of(first), first.id, 100, "", QuoteUpload("d.pdf", PDF),
                      conflict_of_interest=False)
     db.session.commit()
     assert quote_documents.for_vendor(user_of(first), first.id).content == PDF

@@ -166,7 +166,7 @@ def test_the_schema_says_the_hash_is_for_staff_only(app: Flask) -> None:
 @pytest.mark.parametrize("name", ["cascade", "awarded_competition", "escalated_competition"])
 def test_the_timeline_service_shapes_the_rows_for_the_buyer(
         demo_world: dict[str, User], name: str) -> None:
-    from app.orders import history
+    from app.assignment import history
 
     world = SCENARIOS[name](demo_world)
     staff_rows = history.assignment_timeline(demo_world["staff1"], world.order)

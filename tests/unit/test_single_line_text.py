@@ -127,9 +127,10 @@ def test_the_api_keeps_line_breaks_in_a_description_but_not_other_controls(
 def test_the_order_service_holds_the_rule_for_every_client(
         app: Flask, buyer_token: str) -> None:
     from app.orders import services as orders
+    from app.orders import validation
 
     data = orders.OrderInput(**{**_order_body(title="Two\nlines"), "lines": []})
-    errors, _lot, _lines = orders._validate(data, date.today())
+    errors, _lot, _lines = validation.validate(data, date.today())
     assert "title" in errors and "line breaks" in errors["title"][0]
 
 

@@ -10,13 +10,16 @@ from flask.testing import FlaskClient
 from flask_babel import format_datetime
 from sqlalchemy import select
 
+from app.assignment.models import AttemptKind, AttemptState, VendorAttempt
+from app.assignment.services import dispatch as dispatching
+from app.assignment.services import rounds
 from app.auth.models import Role, User
 from app.catalogue.services import browse
 from app.catalogue.services import lots as lot_services
 from app.common.money import format_eur
 from app.extensions import db
-from app.orders import assignment, services
-from app.orders.models import AttemptKind, AttemptState, Order, OrderStatus, VendorAttempt
+from app.orders import services
+from app.orders.models import Order, OrderStatus
 from tests.unit.conftest import page_text
 
 Clients = Callable[[User], FlaskClient]
@@ -36,14 +39,14 @@ def dispatched(demo_world: dict[str, User], lot_number: int, code: str, quantity
     db.session.commit()
     services.approve(staff, order.id)
     db.session.commit()
-    assert assignment.dispatch(order.id) in ("offered", "invited")
+    assert dispatching.dispatch(order.id) in ("offered", "invited")
     db.session.commit()
     return order
 
 
 def attempts_of(order: Order) -> list[VendorAttempt]:
     db.session.expire_all()
-    return assignment.order_attempts(order)
+    return rounds.attempts_of(order)
 
 
 def user_of(attempt: VendorAttempt) -> User:

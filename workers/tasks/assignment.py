@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from app.orders import deadlines
+from app.assignment import cli as sweeper
 
 log = logging.getLogger(__name__)
 
@@ -14,4 +14,4 @@ log = logging.getLogger(__name__)
 @shared_task(name="workers.tasks.assignment.expire_overdue", ignore_result=True)
 def expire_overdue() -> int:
     """Expire every overdue offer and invitation, each in its own transaction."""
-    return deadlines.expire_overdue_now()
+    return sweeper.expire_overdue_now()

@@ -26,11 +26,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.assignment import quote_documents
+from app.assignment.models import AttemptState, VendorAttempt
 from app.auth.models import Role, User
 from app.common.errors import NotFound
 from app.extensions import db
-from app.orders import quote_documents, services
-from app.orders.models import AttemptState, Order, OrderEvent, VendorAttempt
+from app.orders import services
+from app.orders.models import Order, OrderEvent
 
 # The events that record one vendor attempt (they all carry its ``attempt_id``).
 VENDOR_NOTES = frozenset({"vendor_asked", "vendor_declined", "vendor_quoted", "vendor_expired",

@@ -1,4 +1,4 @@
-"""The order history in plain words, from the entries ``app.orders.history`` shaped for the
+"""The order history in plain words, from the entries ``app.assignment.history`` shaped for the
 reader: a sentence names a vendor only when the entry does."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.orders.history import HistoryEntry
+from app.assignment.history import HistoryEntry
 
 
 def event_phrases() -> dict[str, Any]:

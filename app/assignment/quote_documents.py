@@ -22,11 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 from werkzeug.datastructures import FileStorage
 
+from app.assignment import attempt_reads
+from app.assignment.models import AttemptState, QuoteDocument, VendorAttempt
 from app.auth.models import Role, User
 from app.common.errors import NotFound
 from app.extensions import db
-from app.orders import attempt_reads, services
-from app.orders.models import AttemptState, QuoteDocument, VendorAttempt
+from app.orders import services
 
 FIELD = "document"
 MAX_FILENAME = 200

@@ -16,14 +16,9 @@ from flask_login import current_user
 
 from app.common.api import PROBLEM_JSON, ProblemSchema
 from app.orders import idempotency, services
-from app.orders.api import (
-    _BEARER,
-    _ID,
-    OrderInSchema,
-    OrderOutSchema,
-    _serialised,
-    blp,
-)
+from app.orders.api import blp
+from app.orders.api.orders import serialised
+from app.orders.api.schemas import BEARER, ID, OrderInSchema, OrderOutSchema
 
 
 class OrderPatchSchema(OrderInSchema):
@@ -39,7 +34,7 @@ def _merged(order_id: int, body: dict[str, Any]) -> services.OrderInput:
     return replace(current, **body)
 
 
-@blp.patch(f"/orders/{_ID}")
+@blp.patch(f"/orders/{ID}")
 @blp.arguments(OrderPatchSchema(partial=True))
 @blp.response(200, OrderOutSchema)
 @blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)
@@ -52,9 +47,9 @@ def _merged(order_id: int, body: dict[str, Any]) -> services.OrderInput:
 @blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON,
                   description="Invalid field (`errors` names each), or an Idempotency-Key "
                               "reused with another request")
-@blp.doc(security=_BEARER, parameters=[idempotency.PARAMETER])
+@blp.doc(security=BEARER, parameters=[idempotency.PARAMETER])
 def edit_order(body: dict[str, Any], order_id: int) -> ResponseReturnValue:
     """Edit a draft or changes-requested order (buyers): fields not sent keep their value;
     `lines`, if sent, replaces the lines."""
-    return idempotency.write_once(200, lambda: _serialised(
+    return idempotency.write_once(200, lambda: serialised(
         services.update_order(current_user, order_id, _merged(order_id, body))))

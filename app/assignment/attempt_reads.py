@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.assignment.models import OPEN_ATTEMPT_STATES, VendorAttempt
 from app.auth.models import Role, User
 from app.common.errors import Forbidden, NotFound
 from app.extensions import db
-from app.orders.models import OPEN_ATTEMPT_STATES, VendorAttempt
 
 
 def vendor_attempts(actor: User, open_only: bool = False) -> list[VendorAttempt]:

@@ -1,8 +1,10 @@
-"""The vendor portal: a vendor company's offers and invitations, its answers and its orders.
+"""The vendor portal: a vendor company's offers and invitations, its answers and its orders;
+and the order page's assignment views (``orders.quote_document``, ``orders.redispatch``, on
+the orders' blueprint, so their URLs and endpoint names are the order page's).
 
-Vendor users only. Views are thin: they read the form, call ``app.orders.assignment`` (which
-checks the attempt belongs to the user's company — 404 otherwise — and that it is still open
-— 409 otherwise), commit, and redirect.
+Portal pages are for vendor users only. Views are thin: they read the form, call the
+assignment services (which check the attempt belongs to the user's company — 404 otherwise —
+and that it is still open — 409 otherwise), commit, and redirect.
 """
 
 from __future__ import annotations
@@ -11,65 +13,31 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 
+from app.assignment import quote_documents
+from app.assignment.attempt_reads import get_attempt, vendor_attempts
+from app.assignment.forms import ACCEPT, CONFLICT, DECLINE, QUOTE, AnswerForm, answer_choices
+from app.assignment.labels import ATTEMPT_KINDS, attempt_state_label, file_size
+from app.assignment.models import OPEN_ATTEMPT_STATES, AttemptKind, VendorAttempt
+from app.assignment.services import answers, dispatch
 from app.auth.models import Role
 from app.common import money
 from app.common.downloads import private_attachment
 from app.common.errors import Forbidden, ValidationFailed
 from app.common.i18n import reader_language
 from app.common.pagination import page_arg
-from app.common.single_line import MultiLine, SingleLine
 from app.common.time import utcnow
 from app.common.web import ViewResult, apply_errors
 from app.extensions import db, login_manager
-from app.orders import assignment, quote_documents, services
-from app.orders import views as order_views
-from app.orders.forms import Needed
-from app.orders.models import OPEN_ATTEMPT_STATES, AttemptKind, VendorAttempt
+from app.orders import services
+from app.orders.forms import ConfirmForm
+from app.orders.labels import template_helpers
+from app.orders.models import OrderStatus
+from app.orders.views import bp as orders_bp
+from app.orders.views.helpers import check_form, require_move
 
-bp = Blueprint("vendor_portal", __name__, url_prefix="/vendor")
-
-# The one answer a vendor gives: every choice is spelled out, so none can be misread.
-ACCEPT, QUOTE, DECLINE, CONFLICT = "accept", "quote", "decline", "conflict"
-
-
-def _answer_choices(kind: AttemptKind) -> list[SelectChoice]:
-    if kind is AttemptKind.OFFER:
-        first = SelectChoice(ACCEPT, _l("I accept the offer and declare I have no conflict of "
-                                        "interest for this assignment"))
-        decline = SelectChoice(DECLINE, _l("I decline the offer"))
-    else:
-        first = SelectChoice(QUOTE, _l("I send a quote and declare I have no conflict of "
-                                       "interest for this assignment"))
-        decline = SelectChoice(DECLINE, _l("I decline the invitation"))
-    return [first, decline,
-            SelectChoice(CONFLICT, _l("I have a conflict of interest for this assignment: "
-                                      "I cannot take it"))]
-
-
-class AnswerForm(FlaskForm):
-    """Offers: accept / decline / conflict. Invitations: quote / decline / conflict. The
-    reason is needed only to decline, the price only to quote (the service checks both)."""
-
-    answer = RadioField(_l("Your answer"), validators=[Needed()], validate_choice=False)
-    reason = TextAreaField(_l("Reason for declining"), validators=[MultiLine()],
-                           description=_l("Needed only if you decline. The participation "
-                                          "service reads it. For example: no one available "
-                                          "on these dates."))
-    price = StringField(_l("Price excl. VAT (€)"), validators=[SingleLine()],
-                        render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    note = TextAreaField(_l("Note (optional)"), validators=[MultiLine()],
-                         description=_l("What the price includes, your approach, who would "
-                                        "facilitate."))
-    # Checked by the service (type, size, name), like a file sent through the API.
-    document = FileField(_l("Written quote (optional)"),
-                         render_kw={"accept": "application/pdf,.pdf"})
-
+bp = Blueprint("vendor_portal", __name__, url_prefix="/vendor", template_folder="templates")
 
 @bp.before_request
 def _vendors_only() -> ViewResult | None:
@@ -82,22 +50,21 @@ def _vendors_only() -> ViewResult | None:
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    kinds = order_views.attempt_kind_labels()
-    helpers = order_views._helpers()
+    helpers = template_helpers()  # the orders' words: the portal shows orders too
     helpers.update({
-        "kind_label": lambda kind: str(kinds.get(str(kind), kind)),
-        "attempt_state": order_views.attempt_state_label,
+        "kind_label": ATTEMPT_KINDS.word,
+        "attempt_state": attempt_state_label,
+        "file_size": file_size,
         "is_open": lambda attempt: attempt.state in OPEN_ATTEMPT_STATES,
         "is_past": lambda attempt: attempt.expires_at <= utcnow(),
     })
     return helpers
 
 
-
 @bp.route("/")
 @login_required
 def index() -> ViewResult:
-    attempts = assignment.vendor_attempts(current_user)
+    attempts = vendor_attempts(current_user)
     page = page_arg()
     orders = services.list_orders(current_user, services.OrderFilters(sort="newest"), page)
     if page > orders.pages:
@@ -111,7 +78,7 @@ def index() -> ViewResult:
 
 def _render_attempt(attempt: VendorAttempt, form: AnswerForm | None = None) -> ViewResult:
     form = form or AnswerForm(formdata=None)
-    form.answer.choices = _answer_choices(attempt.kind)
+    form.answer.choices = answer_choices(attempt.kind)
     form.document.description = _("PDF, at most %(size)s MB.",
                                   size=quote_documents.max_megabytes())
     form.price.description = _(
@@ -127,20 +94,20 @@ def _render_attempt(attempt: VendorAttempt, form: AnswerForm | None = None) -> V
 @bp.route("/offers/<int:attempt_id>")
 @login_required
 def show(attempt_id: int) -> ViewResult:
-    return _render_attempt(assignment.get_attempt(current_user, attempt_id))
+    return _render_attempt(get_attempt(current_user, attempt_id))
 
 
 @bp.route("/offers/<int:attempt_id>/answer", methods=["POST"])
 @login_required
 def answer(attempt_id: int) -> ViewResult:
     """The one form of the offer page: its chosen answer goes to the matching service."""
-    attempt = assignment.get_attempt(current_user, attempt_id)
+    attempt = get_attempt(current_user, attempt_id)
     form = AnswerForm()
     form.validate()
     if "csrf_token" in form.errors:
         return _render_attempt(attempt, form)
     choice = (form.answer.data or "").strip()
-    if choice not in {c.value for c in _answer_choices(attempt.kind)}:
+    if choice not in {c.value for c in answer_choices(attempt.kind)}:
         form.answer.errors = [_("Choose one of the three answers.")]
         return _render_attempt(attempt, form)
     try:
@@ -148,7 +115,7 @@ def answer(attempt_id: int) -> ViewResult:
     except ValidationFailed as exc:
         db.session.rollback()
         apply_errors(form, exc.errors, names={"price_cents": "price"}, fallback="answer")
-        return _render_attempt(assignment.get_attempt(current_user, attempt_id), form)
+        return _render_attempt(get_attempt(current_user, attempt_id), form)
     if message is None:  # the price could not be read
         return _render_attempt(attempt, form)
     db.session.commit()
@@ -162,18 +129,18 @@ def _perform(attempt: VendorAttempt, choice: str, form: AnswerForm) -> str | Non
     """Call the service for ``choice``; the confirmation to show, or None (price unread)."""
     offer = attempt.kind is AttemptKind.OFFER
     if choice == DECLINE:
-        assignment.decline(current_user, attempt.id, form.reason.data or "")
+        answers.decline(current_user, attempt.id, form.reason.data or "")
         return (_("You declined the offer: it goes to the next vendor.") if offer
                 else _("You declined: the participation service is told."))
     if choice == CONFLICT:
         if offer:
-            assignment.accept(current_user, attempt.id, conflict_of_interest=True)
+            answers.accept(current_user, attempt.id, conflict_of_interest=True)
             return _("Your conflict of interest is recorded: the offer counts as declined "
                      "and goes to the next vendor.")
-        assignment.quote(current_user, attempt.id, 0, "", conflict_of_interest=True)
+        answers.quote(current_user, attempt.id, 0, "", conflict_of_interest=True)
         return _("Your conflict of interest is recorded: the invitation counts as declined.")
     if choice == ACCEPT:
-        order = assignment.accept(current_user, attempt.id, conflict_of_interest=False)
+        order = answers.accept(current_user, attempt.id, conflict_of_interest=False)
         return _("You accepted the offer: the order %(reference)s is assigned to your "
                  "company.", reference=order.reference)
     try:
@@ -181,7 +148,7 @@ def _perform(attempt: VendorAttempt, choice: str, form: AnswerForm) -> str | Non
     except ValueError:
         form.price.errors = [_("Enter a price in euros, for example 1 250,50.")]
         return None
-    assignment.quote(current_user, attempt.id, price_cents, form.note.data or "",
+    answers.quote(current_user, attempt.id, price_cents, form.note.data or "",
                      quote_documents.from_file(form.document.data),
                      conflict_of_interest=False)
     return _("Your quote is sent. You will be told the result once the competition closes.")
@@ -193,3 +160,31 @@ def quote_document(attempt_id: int) -> ViewResult:
     """The PDF the user's company sent with its quote."""
     document = quote_documents.for_vendor(current_user, attempt_id)
     return private_attachment(document.content, document.filename, "application/pdf")
+
+
+# --- The order page's assignment views (on the orders' blueprint) -------------------------
+
+@orders_bp.route("/<int:order_id>/attempts/<int:attempt_id>/quote.pdf",
+                 endpoint="quote_document")
+@login_required
+def order_quote_document(order_id: int, attempt_id: int) -> ViewResult:
+    """A vendor's written quote: staff may download every one, the buyer the awarded one."""
+    document = quote_documents.for_order(current_user, order_id, attempt_id)
+    return private_attachment(document.content, document.filename, "application/pdf")
+
+
+@orders_bp.route("/<int:order_id>/redispatch", methods=["POST"])
+@login_required
+def redispatch(order_id: int) -> ViewResult:
+    """Staff start a new round of offers or invitations for an escalated order."""
+    order = services.get_order(current_user, order_id)
+    check_form(ConfirmForm())
+    require_move(order, "redispatch")
+    order = dispatch.redispatch(current_user, order_id)
+    db.session.commit()
+    if order.status is OrderStatus.AWAITING_VENDOR:
+        flash(_("The assignment is offered to the lot's vendors again."), "success")
+    else:
+        flash(_("No active vendor of the lot can take the assignment: the order still needs "
+                "a follow-up."), "error")
+    return redirect(url_for("orders.show", order_id=order_id))

@@ -1,0 +1,1 @@
+"""The assignment use cases, one module per concern (rounds, dispatch, answers, withdrawal)."""

@@ -1,0 +1,1 @@
+"""In-app notifications and their wording (DESIGN §7: below vendors, catalogue and orders)."""

@@ -1,0 +1,48 @@
+"""The notifications in words: one sentence per kind, in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.notifications.models import Notification
+
+
+def notification_phrases() -> dict[str, Any]:
+    return {
+        "order_submitted": _l("Order %(reference)s “%(title)s” was submitted and waits for "
+                              "approval."),
+        "order_approved": _l("Your order %(reference)s “%(title)s” is approved."),
+        "order_rejected": _l("Your order %(reference)s “%(title)s” is rejected."),
+        "order_changes_requested": _l("Changes are requested on your order %(reference)s "
+                                      "“%(title)s”."),
+        "order_cancelled": _l("Your order %(reference)s “%(title)s” is cancelled."),
+        "offer_received": _l("You are offered order %(reference)s “%(title)s”: answer before "
+                             "the deadline."),
+        "invitation_received": _l("You are invited to quote for order %(reference)s "
+                                  "“%(title)s”: answer before the deadline."),
+        "offer_withdrawn": _l("The request about order %(reference)s “%(title)s” is withdrawn: "
+                              "the order was cancelled."),
+        "attempt_withdrawn": _l("The request about order %(reference)s “%(title)s” is "
+                                "withdrawn: your company no longer takes part in its lot."),
+        "order_escalated": _l("No vendor took order %(reference)s “%(title)s”: it needs a "
+                              "follow-up."),
+        "order_dispatch_failed": _l("Order %(reference)s “%(title)s” could not be sent to the "
+                                    "vendors: it needs a follow-up."),
+        "quote_not_awarded": _l("Your quote for order %(reference)s “%(title)s” was not "
+                                "selected."),
+        "order_assigned_vendor": _l("Order %(reference)s “%(title)s” is assigned to your "
+                                    "company."),
+        "order_assigned": _l("Your order %(reference)s “%(title)s” is assigned to a vendor."),
+    }
+
+
+def notification_text(notification: Notification) -> str:
+    params = notification.params or {}
+    values = {"reference": params.get("reference", ""), "title": params.get("title", "")}
+    phrase = notification_phrases().get(notification.kind)
+    if phrase is None:
+        return _("News about order %(reference)s “%(title)s”.", **values)
+    return str(phrase) % values
