@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -34,6 +35,7 @@ from app.auth.passwords import (
 from app.auth.sessions import end_all_login_sessions
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
+from app.common.pagination import Page
 from app.common.single_line import single_line_problem
 from app.common.time import utcnow
 from app.extensions import db
@@ -168,36 +170,32 @@ def suspend_organisation(actor: User, organisation_id: int, reason: str) -> Orga
     return organisation
 
 
-def list_organisations(actor: User, status: str | None, page: int) -> tuple[list[Organisation],
-                                                                             int]:
+def list_organisations(actor: User, status: str | None, page: int) -> Page[Organisation]:
+    """One page of organisations, newest first, optionally of one adhesion status."""
     require_staff(actor)
     query = select(Organisation)
-    count = select(func.count(Organisation.id))
     if status in {s.value for s in AdhesionStatus}:
         query = query.where(Organisation.status == AdhesionStatus(status))
-        count = count.where(Organisation.status == AdhesionStatus(status))
-    total = db.session.execute(count).scalar_one()
-    rows = db.session.execute(
-        query.options(selectinload(Organisation.members))
-        .order_by(Organisation.created_at.desc(), Organisation.id.desc())
-        .limit(PAGE_SIZE).offset(max(page - 1, 0) * PAGE_SIZE)
-    ).scalars()
-    return list(rows), total
+    query = query.options(selectinload(Organisation.members)).order_by(
+        Organisation.created_at.desc(), Organisation.id.desc())
+    return _page(query, page)
 
 
-def list_users(actor: User, role: str | None, page: int) -> tuple[list[User], int]:
+def list_users(actor: User, role: str | None, page: int) -> Page[User]:
+    """One page of accounts by e-mail, optionally of one role."""
     require_staff(actor)
     query = select(User)
-    count = select(func.count(User.id))
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
-        count = count.where(User.role == Role(role))
-    total = db.session.execute(count).scalar_one()
-    rows = db.session.execute(
-        query.options(selectinload(User.organisation), selectinload(User.vendor))
-        .order_by(User.email).limit(PAGE_SIZE).offset(max(page - 1, 0) * PAGE_SIZE)
-    ).scalars()
-    return list(rows), total
+    query = query.options(selectinload(User.organisation), selectinload(User.vendor)).order_by(
+        User.email)
+    return _page(query, page)
+
+
+def _page(query: Select[Any], page: int) -> Page[Any]:
+    page = max(page, 1)
+    result = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return Page(list(result.items), int(result.total or 0), page, PAGE_SIZE)
 
 
 # --- Users -----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from math import ceil
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -29,10 +29,12 @@ bp.context_processor(template_labels)
 def organisations() -> ViewResult:
     status = request.args.get("status") or None
     page = page_arg()
-    rows, total = services.list_organisations(current_user, status, page)
-    return render_template("staff/organisations.html", organisations=rows, total=total,
-                           page=page, pages=max(ceil(total / services.PAGE_SIZE), 1),
-                           status=status, form=ConfirmForm())
+    result = services.list_organisations(current_user, status, page)
+    if page > result.pages:
+        args: dict[str, Any] = {"status": status} if status else {}
+        return redirect(url_for("staff.organisations", page=result.pages, **args))
+    return render_template("staff/organisations.html", result=result, status=status,
+                           form=ConfirmForm())
 
 
 @bp.route("/organisations/<int:organisation_id>")
@@ -77,9 +79,11 @@ def suspend(organisation_id: int) -> ViewResult:
 def users() -> ViewResult:
     role = request.args.get("role") or None
     page = page_arg()
-    rows, total = services.list_users(current_user, role, page)
-    return render_template("staff/users.html", users=rows, total=total, page=page,
-                           pages=max(ceil(total / services.PAGE_SIZE), 1), role=role)
+    result = services.list_users(current_user, role, page)
+    if page > result.pages:
+        args: dict[str, Any] = {"role": role} if role else {}
+        return redirect(url_for("staff.users", page=result.pages, **args))
+    return render_template("staff/users.html", result=result, role=role)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

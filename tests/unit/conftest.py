@@ -5,27 +5,24 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
-from itertools import count
 from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import create_app
-from app.auth.models import AdhesionStatus, Language, Organisation, OrganisationType, Role, User
+from app.auth.models import Language, Organisation, User
 from app.auth.services import user_by_email
 from app.common.i18n import in_language
 from app.demo.seed import demo_password, seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
+from tests import factories
 
-PASSWORD = "correct horse battery"
-# The testing configuration's cheap argon2id (see PASSWORD_HASH_CHEAP).
-_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+PASSWORD = factories.PASSWORD
 
 
 class IsolatedClient(FlaskClient):
@@ -64,48 +61,19 @@ def enqueued(app: Flask) -> list[int]:
     return app.extensions.setdefault("outbox_enqueued", [])
 
 
-_seq = count(1)
-
-
 @pytest.fixture
 def make_org() -> Callable[..., Organisation]:
-    def make(status: AdhesionStatus = AdhesionStatus.APPROVED, **kw: Any) -> Organisation:
-        org = Organisation(name=kw.pop("name", f"Commune {next(_seq)}"),
-                           type=kw.pop("type", OrganisationType.COMMUNE), status=status, **kw)
-        db.session.add(org)
-        db.session.commit()
-        return org
-
-    return make
+    return factories.organisation
 
 
 @pytest.fixture
 def make_vendor() -> Callable[..., Vendor]:
-    def make(**kw: Any) -> Vendor:
-        vendor = Vendor(name=kw.pop("name", f"Vendor {next(_seq)}"), **kw)
-        db.session.add(vendor)
-        db.session.commit()
-        return vendor
-
-    return make
+    return factories.vendor
 
 
 @pytest.fixture
-def make_user(make_org: Callable[..., Organisation],
-              make_vendor: Callable[..., Vendor]) -> Callable[..., User]:
-    def make(role: Role = Role.BUYER, **kw: Any) -> User:
-        if role is Role.BUYER and "organisation" not in kw:
-            kw["organisation"] = make_org()
-        if role is Role.VENDOR and "vendor" not in kw:
-            kw["vendor"] = make_vendor()
-        user = User(email=kw.pop("email", f"user{next(_seq)}@example.org"), role=role,
-                    password_hash=kw.pop("password_hash", _HASH),
-                    language=kw.pop("language", Language.FR), **kw)
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+def make_user() -> Callable[..., User]:
+    return factories.user
 
 
 @pytest.fixture

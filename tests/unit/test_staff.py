@@ -173,6 +173,18 @@ def test_the_organisation_list_is_paginated_and_filtered(
     assert client.get("/staff/organisations?page=oops").status_code == 200
 
 
+def test_a_page_beyond_the_last_goes_to_the_last_and_keeps_the_filter(
+        client: FlaskClient, make_org: Callable[..., Organisation],
+        make_user: Callable[..., User], login: Callable[[User], None]) -> None:
+    make_org(AdhesionStatus.PENDING)
+    login(make_user(Role.STAFF, language="en"))
+    response = client.get("/staff/organisations?status=pending&page=9")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/staff/organisations?page=1&status=pending")
+    users = client.get("/staff/users?role=staff&page=7")
+    assert users.status_code == 302 and "role=staff" in users.headers["Location"]
+
+
 @pytest.mark.parametrize("path", ["/staff/organisations", "/staff/users"])
 def test_staff_lists_issue_the_same_number_of_queries_whatever_the_rows(
         app: Flask, client: FlaskClient, make_org: Callable[..., Organisation],
