@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -21,20 +18,9 @@ from app.demo.seed import demo_password, seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
 from tests import factories
+from tests.unit.helpers import IsolatedClient
 
 PASSWORD = factories.PASSWORD
-
-
-class IsolatedClient(FlaskClient):
-    """Each request gets its own app context, as in production.
-
-    The test body runs inside one app context (to use ``db.session``); without this, every
-    request would share that context's ``g`` and see the previous request's user and locale.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -112,14 +98,3 @@ def demo_client_for(app: Flask) -> Callable[[User], FlaskClient]:
         return client
 
     return make
-
-
-def page_text(response: Any) -> str:
-    """A response's HTML with its entities decoded, to look for sentences in it."""
-    return html.unescape(response.get_data(as_text=True))
-
-
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)

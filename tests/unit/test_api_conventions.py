@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import load_config
-from tests.unit.conftest import IsolatedClient
-from tests.unit.test_order_api import tokens  # noqa: F401
+from tests.unit.helpers import IsolatedClient
+from tests.unit.orders.test_api import tokens  # noqa: F401
 
 # --- REDIS_URL's database number and the proxies in front -------------------------------------
 
@@ -199,7 +199,7 @@ def test_the_communes_list_is_public_with_the_right_nis_codes_and_names(
 def test_an_order_accepts_the_nis_code_the_code_or_either_name(
         client: FlaskClient, tokens: dict[str, str], sent: object,  # noqa: F811
         code: str) -> None:
-    from tests.unit.test_order_api import bearer, body
+    from tests.unit.orders.test_api import bearer, body
 
     response = client.post("/api/v1/orders", json=body(commune=sent),
                            headers=bearer(tokens["buyer_a"]))
@@ -222,7 +222,7 @@ def test_accents_do_not_matter_either(client: FlaskClient,
 @pytest.mark.parametrize("sent", ["lille", "21099", "2100", "", "Brux", 1, True, None])
 def test_an_unknown_commune_is_refused_with_its_field(
         client: FlaskClient, tokens: dict[str, str], sent: object) -> None:  # noqa: F811
-    from tests.unit.test_order_api import bearer, body
+    from tests.unit.orders.test_api import bearer, body
 
     response = client.post("/api/v1/orders", json=body(commune=sent),
                            headers=bearer(tokens["buyer_a"]))

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.auth.models import AdhesionStatus, Organisation, Role, User
 from app.extensions import db
-
-from .conftest import PASSWORD, IsolatedClient, csrf_token_from
+from tests.factories import PASSWORD
+from tests.unit.helpers import IsolatedClient, csrf_token_from
 
 
 def test_every_page_carries_strict_security_headers(client: FlaskClient) -> None:

@@ -30,7 +30,7 @@ from app.orders.models import Order, OrderStatus
 from app.orders.signals import DISPATCH
 from tests.integration.faults import approve_each, check_invariants, submitted_orders
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def _dispatched_orders(app: Flask, count: int) -> list[int]:

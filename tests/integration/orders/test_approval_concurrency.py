@@ -20,7 +20,7 @@ from app.extensions import db
 from app.orders import ceilings, services
 from app.orders.models import Order, OrderApproval, OrderStatus
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def _buyer_and_staff() -> tuple[User, list[User]]:

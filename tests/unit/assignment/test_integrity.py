@@ -26,8 +26,7 @@ from app.notifications.models import Notification
 from app.orders import audit
 from app.orders.models import Order, OrderStatus
 from app.vendors import services as vendors
-from tests.unit.conftest import page_text
-from tests.unit.test_assignment import (  # noqa: F401 - the fixture
+from tests.unit.assignment.test_assignment import (  # noqa: F401 - the fixture
     approved,
     attempts,
     competition,
@@ -36,6 +35,7 @@ from tests.unit.test_assignment import (  # noqa: F401 - the fixture
     run_dispatch,
     vendor_user,
 )
+from tests.unit.helpers import page_text
 
 S = OrderStatus
 

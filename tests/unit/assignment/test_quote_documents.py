@@ -29,8 +29,7 @@ from app.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderEvent, OrderStatus
 from config import load_config
-
-from .conftest import csrf_token_from, page_text
+from tests.unit.helpers import csrf_token_from, page_text
 
 Clients = Callable[[User], FlaskClient]
 MB = 1024 * 1024

@@ -16,8 +16,8 @@ from app.auth import services as auth
 from app.auth.models import User
 from app.extensions import db
 from app.orders import audit
-from tests.unit.conftest import page_text
-from tests.unit.sealed_bids_world import SCENARIOS, World, secrets_of
+from tests.unit.assignment.sealed_bids_world import SCENARIOS, World, secrets_of
+from tests.unit.helpers import page_text
 
 Clients = Callable[[User], FlaskClient]
 # Each scenario and the readers of its order (the assigned vendor only where there is one).

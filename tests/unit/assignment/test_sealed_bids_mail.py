@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.common.money import format_eur
 from app.common.outbox import OutboxMessage
 from app.extensions import db
-from tests.unit.sealed_bids_world import SCENARIOS, Bid, World, secrets_of
+from tests.unit.assignment.sealed_bids_world import SCENARIOS, Bid, World, secrets_of
 
 
 def mails_to(user: User) -> list[dict[str, str]]:

@@ -20,7 +20,7 @@ from app.common.money import format_eur
 from app.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderStatus
-from tests.unit.conftest import page_text
+from tests.unit.helpers import page_text
 
 Clients = Callable[[User], FlaskClient]
 

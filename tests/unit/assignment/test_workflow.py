@@ -15,7 +15,13 @@ from app.common import outbox
 from app.extensions import db
 from app.orders import hooks, services
 from app.orders.signals import DISPATCH, order_cancelled
-from tests.unit.test_assignment import approved, attempts, open_attempt, people, run_dispatch
+from tests.unit.assignment.test_assignment import (
+    approved,
+    attempts,
+    open_attempt,
+    people,
+    run_dispatch,
+)
 
 A = AttemptState
 __all__ = ["people"]  # the fixture, shared with test_assignment

@@ -24,8 +24,8 @@ from app.auth.models import (
 from app.common.errors import ValidationFailed
 from app.common.outbox import OutboxMessage
 from app.extensions import db
-
-from .conftest import PASSWORD, page_text
+from tests.factories import PASSWORD
+from tests.unit.helpers import page_text
 
 REGISTRATION = {
     "organisation_name": "Commune de Forest",

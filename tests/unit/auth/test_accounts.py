@@ -24,8 +24,7 @@ from app.common.outbox import OutboxMessage
 from app.common.time import utcnow
 from app.common.web import safe_next
 from app.extensions import db
-
-from .conftest import PASSWORD
+from tests.factories import PASSWORD
 
 REGISTRATION = {
     "organisation_name": "Commune de Forest",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.auth import services
 from app.auth.models import AdhesionStatus, Organisation, Role, User
@@ -16,21 +15,7 @@ from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.outbox import OutboxMessage
 from app.extensions import db
 from app.vendors.models import Vendor
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.unit.helpers import count_queries
 
 
 def test_staff_approve_a_pending_organisation_and_its_buyers_are_told_in_their_language(

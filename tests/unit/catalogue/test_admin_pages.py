@@ -33,7 +33,7 @@ from app.common.time import today
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
-from tests.unit.test_staff import count_queries
+from tests.unit.helpers import count_queries
 
 
 @pytest.fixture

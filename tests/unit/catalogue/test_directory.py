@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from html import unescape
 
@@ -12,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import gettext, ngettext
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.catalogue.models import (
@@ -27,8 +26,7 @@ from app.common.i18n import in_language
 from app.common.outbox import OutboxMessage
 from app.extensions import db
 from app.vendors.models import Vendor
-
-from .conftest import csrf_token_from
+from tests.unit.helpers import count_queries, csrf_token_from
 
 SECRET = "private.desk@vendor.example"
 MESSAGE = {"sender_name": "Claire Dubois", "sender_email": "claire@ixelles.example",
@@ -55,18 +53,6 @@ def queued() -> list[OutboxMessage]:
     return list(db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars())
 
 
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

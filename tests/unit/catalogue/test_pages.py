@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
@@ -13,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import gettext, ngettext
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.catalogue.models import (
@@ -30,25 +29,12 @@ from app.common.i18n import in_language
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
-
-from .conftest import PASSWORD
+from tests.factories import PASSWORD
+from tests.unit.helpers import count_queries
 
 ITEM_LINK = re.compile(r'href="/catalogue/items/([^"]+)"')
 
 
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def ntr(language: str, singular: str, plural: str, num: int) -> str:

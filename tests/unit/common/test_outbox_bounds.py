@@ -22,7 +22,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.orders import audit
 from app.orders.models import OrderEvent, OrderStatus
-from tests.unit.test_assignment import (  # noqa: F401 - the fixture
+from tests.unit.assignment.test_assignment import (  # noqa: F401 - the fixture
     approved,
     attempts,
     competition,

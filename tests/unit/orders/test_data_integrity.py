@@ -18,7 +18,7 @@ from app.common.time import today
 from app.extensions import db
 from app.orders import lots, services
 from app.orders.models import Order
-from tests.unit.test_order_api import bearer, body, tokens  # noqa: F401
+from tests.unit.orders.test_api import bearer, body, tokens  # noqa: F401
 
 
 def _framework_of_the_order_lot() -> Framework:

@@ -25,8 +25,8 @@ from app.notifications import services as notification_services
 from app.notifications.models import Notification
 from app.orders import services, validation
 from app.orders.models import Order, OrderEvent, OrderStatus
-from tests.unit.conftest import PASSWORD, page_text
-from tests.unit.test_staff import count_queries
+from tests.factories import PASSWORD
+from tests.unit.helpers import count_queries, page_text
 
 S = OrderStatus
 Clients = Callable[[User], FlaskClient]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.catalogue.services import browse
 from app.extensions import db
 from app.orders.models import IdempotencyKey, Order, OrderEvent, OrderStatus
-from tests.unit.test_order_api import bearer, body, create, tokens  # noqa: F401
+from tests.unit.orders.test_api import bearer, body, create, tokens  # noqa: F401
 
 
 def patch(client: FlaskClient, token: str, order_id: int, data: Any,
