@@ -102,7 +102,7 @@ def update_vendor(actor: User, vendor_id: int, data: VendorData) -> Vendor:
     admin_log.record(actor, vendor, "update", before)
     if was_active and not vendor.active:
         db.session.flush()
-        # Its open offers and invitations are withdrawn, in this transaction (app.orders).
+        # Its open offers and invitations are withdrawn in this transaction (by app.assignment).
         vendor_deactivated.send(current_app._get_current_object(),  # type: ignore[attr-defined]
                                 vendor_id=vendor.id, actor=actor)
     return vendor

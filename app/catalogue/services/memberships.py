@@ -146,7 +146,7 @@ def _compact(actor: User, lot_id: int) -> None:
 
 
 def _withdrawn(actor: User, membership: LotMembership) -> None:
-    """Its open offers and invitations are withdrawn, in this transaction (app.orders)."""
+    """Its open offers and invitations are withdrawn in this transaction (by app.assignment)."""
     membership_withdrawn.send(current_app._get_current_object(),  # type: ignore[attr-defined]
                               lot_id=membership.lot_id, vendor_id=membership.vendor_id,
                               actor=actor)
