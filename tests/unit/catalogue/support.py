@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from app.catalogue.models import (
     AwardMethod,
@@ -24,6 +25,8 @@ from app.catalogue.models import (
     LotMembership,
     Unit,
 )
+from app.catalogue.services import lots as lot_services
+from app.common.admin_log import AdminLogEntry
 from app.extensions import db
 from app.vendors.models import Vendor
 from tests import factories
@@ -180,6 +183,41 @@ def add_items(lot: Lot, count: int, prefix: str = "X", price: int = 10_000,
             title_nl=f"Artikel {prefix} {n}", title_en=f"Item {prefix} {n}", unit=unit,
             unit_price_cents=price + n, vat_rate_bp=2100, valid_from=date(2025, 1, 1)))
     db.session.commit()
+
+
+# --- Admin pages -----------------------------------------------------------------------------
+
+def lot_number(number: int) -> Lot:
+    """The lot numbered ``number`` (the tests' worlds have one framework)."""
+    return db.session.execute(select(Lot).where(Lot.number == number)).scalar_one()
+
+
+def active_ranking(lot: Lot) -> list[int]:
+    """The vendor ids of the lot's active members, by rank, fresh from the database."""
+    db.session.expire_all()
+    return [m.vendor_id for m in lot_services.active_members(db.session.get(Lot, lot.id))]
+
+
+def log_count(action: str | None = None) -> int:
+    """How many admin log entries (of ``action``, if given)."""
+    query = select(func.count(AdminLogEntry.id))
+    if action:
+        query = query.where(AdminLogEntry.action == action)
+    return int(db.session.execute(query).scalar_one())
+
+
+def table_counts() -> dict[str, int]:
+    """Rows per catalogue table and in the admin log: what an admin form may change."""
+    return {model.__name__: int(db.session.execute(select(func.count()).select_from(model))
+                                .scalar_one())
+            for model in (Framework, Lot, LotMembership, CatalogueItem, Vendor, AdminLogEntry)}
+
+
+def page(client: FlaskClient, path: str) -> str:
+    """The HTML of a page that must answer 200."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return response.get_data(as_text=True)
 
 
 def first_membership() -> LotMembership:
