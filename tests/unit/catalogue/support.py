@@ -16,6 +16,8 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.auth.models import User
+from app.catalogue import csv_io
 from app.catalogue.models import (
     AwardMethod,
     CatalogueItem,
@@ -218,6 +220,51 @@ def page(client: FlaskClient, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     return response.get_data(as_text=True)
+
+
+# --- Catalogue CSV files -----------------------------------------------------------------------
+
+HEADER = csv_io.HEADER_LINE
+
+
+def row(code: str = "L3-NEW", lot: str = "3", price: str = "650.00", vat: str = "21",
+        valid_from: str = "2025-01-01", unit: str = "half_day", title_en: str = "New",
+        **texts: str) -> str:
+    """One CSV line of an item (a new half-day item in lot 3 unless told)."""
+    values = [lot, code, texts.get("title_fr", "Nouveau"), texts.get("title_nl", "Nieuw"),
+              title_en, texts.get("description_fr", ""), texts.get("description_nl", ""),
+              texts.get("description_en", ""), unit, price, vat, valid_from]
+    return ",".join(values)
+
+
+def csv_text(*rows: str) -> str:
+    """A catalogue file: the header, then ``rows``."""
+    return "\r\n".join([HEADER, *rows]) + "\r\n"
+
+
+def snapshot() -> list[tuple[Any, ...]]:
+    """Every item version and the size of the admin log: what an import may change."""
+    items = db.session.execute(select(CatalogueItem).order_by(CatalogueItem.id)).scalars()
+    log = db.session.execute(select(func.count(AdminLogEntry.id))).scalar_one()
+    return [(i.code, i.lot_id, i.unit_price_cents, i.vat_rate_bp, i.valid_from, i.valid_to,
+             i.title_fr, i.title_nl, i.title_en, i.description_fr, i.unit) for i in items] + [
+        ("log", log)]
+
+
+def run(admin: User, framework: Framework, content: str | bytes,
+        dry_run: bool = False) -> csv_io.ImportReport:
+    """Import ``content`` as the CLI and the page do: committed if applied, else rolled back."""
+    report = csv_io.import_catalogue(admin, framework, content, dry_run=dry_run)
+    if report.applied:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return report
+
+
+def counts(report: csv_io.ImportReport) -> tuple[int, int, int, int]:
+    """Created, updated, revised, unchanged."""
+    return report.created, report.updated, report.revised, report.unchanged
 
 
 def first_membership() -> LotMembership:

@@ -1,82 +1,33 @@
-"""Catalogue CSV import and export: all or nothing, idempotent, round-trip safe."""
+"""Catalogue CSV import and export through the service: all or nothing, idempotent,
+round-trip safe; and how amounts and VAT rates are read."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.catalogue import csv_io
 from app.catalogue.amounts import parse_amount, parse_percent
-from app.catalogue.models import CatalogueItem, Framework, FrameworkStatus
+from app.catalogue.models import Framework
 from app.catalogue.services import browse
 from app.catalogue.services import frameworks as framework_services
 from app.catalogue.services import items as item_services
 from app.catalogue.services import lots as lot_services
-from app.common.admin_log import AdminLogEntry
 from app.common.time import today
-from app.demo.data import FRAMEWORK_REFERENCE
-from app.demo.seed import seed_demo
 from app.extensions import db
 
-HEADER = csv_io.HEADER_LINE
-
-
-@pytest.fixture
-def admin(app: Flask, make_user: Callable[..., User]) -> User:
-    seed_demo()
-    db.session.commit()
-    return make_user(Role.ADMIN, language="en")
-
-
-@pytest.fixture
-def framework(admin: User) -> Framework:
-    return framework_services.framework_by_reference(FRAMEWORK_REFERENCE)
-
-
-def row(code: str = "L3-NEW", lot: str = "3", price: str = "650.00", vat: str = "21",
-        valid_from: str = "2025-01-01", unit: str = "half_day", title_en: str = "New",
-        **texts: str) -> str:
-    values = [lot, code, texts.get("title_fr", "Nouveau"), texts.get("title_nl", "Nieuw"),
-              title_en, texts.get("description_fr", ""), texts.get("description_nl", ""),
-              texts.get("description_en", ""), unit, price, vat, valid_from]
-    return ",".join(values)
-
-
-def csv_text(*rows: str) -> str:
-    return "\r\n".join([HEADER, *rows]) + "\r\n"
-
-
-def snapshot() -> list[tuple[Any, ...]]:
-    """Every item version and the size of the admin log: what an import may change."""
-    items = db.session.execute(select(CatalogueItem).order_by(CatalogueItem.id)).scalars()
-    log = db.session.execute(select(func.count(AdminLogEntry.id))).scalar_one()
-    return [(i.code, i.lot_id, i.unit_price_cents, i.vat_rate_bp, i.valid_from, i.valid_to,
-             i.title_fr, i.title_nl, i.title_en, i.description_fr, i.unit) for i in items] + [
-        ("log", log)]
-
-
-def run(admin: User, framework: Framework, content: str | bytes,
-        dry_run: bool = False) -> csv_io.ImportReport:
-    report = csv_io.import_catalogue(admin, framework, content, dry_run=dry_run)
-    if report.applied:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    return report
-
-
-def counts(report: csv_io.ImportReport) -> tuple[int, int, int, int]:
-    return report.created, report.updated, report.revised, report.unchanged
-
+from .support import (
+    HEADER,
+    counts,
+    csv_text,
+    row,
+    run,
+    snapshot,
+)
 
 # --- Importing -------------------------------------------------------------------------------
 
@@ -285,136 +236,3 @@ def test_vat_rates_are_read_in_percent() -> None:
     for bad in ("", "x", "-1", "12.345"):
         with pytest.raises(ValueError):
             parse_percent(bad)
-
-
-# --- The admin pages -------------------------------------------------------------------------
-
-@pytest.fixture
-def admin_client(client: FlaskClient, admin: User, login: Callable[[User], None]) -> FlaskClient:
-    login(admin)
-    return client
-
-
-def upload(client: FlaskClient, framework: Framework, content: str | bytes,
-           dry_run: bool = False) -> str:
-    data: dict[str, Any] = {
-        "framework": str(framework.id),
-        "file": (io.BytesIO(content.encode() if isinstance(content, str) else content),
-                 "catalogue.csv")}
-    if dry_run:
-        data["dry_run"] = "y"
-    response = client.post("/admin/catalogue/import", data=data,
-                           content_type="multipart/form-data")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def test_the_import_page_documents_the_format(admin_client: FlaskClient,
-                                              framework: Framework) -> None:
-    html = admin_client.get("/admin/catalogue/import").get_data(as_text=True)
-    assert HEADER in html
-    assert f'<option selected value="{framework.id}">' in html  # the only active framework
-
-
-def test_the_import_page_shows_the_problems_as_a_table_and_changes_nothing(
-        admin_client: FlaskClient, framework: Framework) -> None:
-    before = snapshot()
-    html = upload(admin_client, framework, csv_text(row("L3-A", lot="42"), row("L3-B",
-                                                                               price="x")))
-    assert "The file was not imported" in html
-    assert "<td>2</td><td><code>lot_number</code></td>" in html
-    assert "<td>3</td><td><code>unit_price_eur</code></td>" in html
-    assert snapshot() == before
-
-
-def test_the_import_page_imports_and_shows_the_counts(admin_client: FlaskClient,
-                                                      framework: Framework) -> None:
-    checked = upload(admin_client, framework, csv_text(row("L3-A")), dry_run=True)
-    assert "nothing was changed" in checked
-    assert db.session.execute(select(CatalogueItem).where(CatalogueItem.code == "L3-A")).first() \
-        is None
-    html = upload(admin_client, framework, csv_text(row("L3-A")))
-    assert "The file is imported" in html
-    assert "<dt>New items</dt><dd>1</dd>" in html
-    assert browse.get_current_item("L3-A").lot.number == 3
-
-
-def test_a_file_is_required(admin_client: FlaskClient, framework: Framework) -> None:
-    response = admin_client.post("/admin/catalogue/import", data={"framework": framework.id})
-    assert 'id="file-error"' in response.get_data(as_text=True)
-
-
-def test_the_export_page_downloads_what_the_import_reads(admin_client: FlaskClient,
-                                                         admin: User,
-                                                         framework: Framework) -> None:
-    response = admin_client.get(f"/admin/catalogue/export?framework={framework.id}")
-    assert response.mimetype == "text/csv"
-    assert "attachment" in response.headers["Content-Disposition"]
-    assert FRAMEWORK_REFERENCE in response.headers["Content-Disposition"]
-    assert response.data.startswith("\ufeff".encode())
-    before = snapshot()
-    html = upload(admin_client, framework, response.data)
-    assert "The file is imported" in html and snapshot() == before
-
-
-# --- The command line ------------------------------------------------------------------------
-
-def test_the_cli_exports_and_imports(app: Flask, admin: User, framework: Framework,
-                                     tmp_path: Path) -> None:
-    runner = app.test_cli_runner()
-    exported = runner.invoke(args=["catalogue", "export"])
-    assert exported.exit_code == 0, exported.output
-    assert exported.output.splitlines()[0] == HEADER
-    target = tmp_path / "catalogue.csv"
-    assert runner.invoke(args=["catalogue", "export", str(target), "--framework",
-                               FRAMEWORK_REFERENCE]).exit_code == 0
-    assert target.read_text(encoding="utf-8") == exported.output
-
-    source = tmp_path / "new.csv"
-    source.write_text(csv_text(row("L3-CLI")), encoding="utf-8")
-    dry = runner.invoke(args=["catalogue", "import", str(source), "--dry-run"])
-    assert dry.exit_code == 0 and "would have created 1" in dry.output
-    assert db.session.execute(select(CatalogueItem.id).where(CatalogueItem.code == "L3-CLI")
-                              ).first() is None
-    done = runner.invoke(args=["catalogue", "import", str(source)])
-    assert done.exit_code == 0, done.output
-    assert "created 1, updated 0, revised 0, unchanged 0" in done.output
-    again = runner.invoke(args=["catalogue", "import", str(source),
-                                "--framework", FRAMEWORK_REFERENCE])
-    assert "created 0, updated 0, revised 0, unchanged 1" in again.output
-    entry = db.session.execute(select(AdminLogEntry).where(
-        AdminLogEntry.action == "create", AdminLogEntry.entity_type == "catalogue_item")
-    ).scalar_one()
-    first_admin = db.session.execute(select(User.id).where(User.role == Role.ADMIN)
-                                     .order_by(User.id)).scalars().first()
-    assert entry.actor_id == first_admin
-
-
-def test_the_cli_lists_the_problems_and_fails(app: Flask, admin: User, framework: Framework,
-                                              tmp_path: Path) -> None:
-    source = tmp_path / "bad.csv"
-    source.write_text(csv_text(row("L3-A", lot="42"), row("L3-B", vat="x")), encoding="utf-8")
-    before = snapshot()
-    result = app.test_cli_runner().invoke(args=["catalogue", "import", str(source)])
-    assert result.exit_code == 1
-    assert "row 2, lot_number: Framework BPART-2025-001 has no lot 42." in result.output
-    assert "row 3, vat_rate_percent:" in result.output
-    assert snapshot() == before
-
-
-def test_the_cli_refuses_without_an_admin_or_a_framework(app: Flask, tmp_path: Path) -> None:
-    seed_demo()
-    for user in db.session.execute(select(User).where(User.role == Role.ADMIN)).scalars():
-        user.active = False
-    db.session.commit()
-    source = tmp_path / "new.csv"
-    source.write_text(csv_text(row()), encoding="utf-8")
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["catalogue", "import", str(source)])
-    assert result.exit_code != 0 and "no active admin account" in result.output
-    assert "no framework" in runner.invoke(
-        args=["catalogue", "export", "--framework", "NOPE"]).output
-    framework = framework_services.framework_by_reference(FRAMEWORK_REFERENCE)
-    framework.status = FrameworkStatus.EXPIRED
-    db.session.commit()
-    assert "--framework" in runner.invoke(args=["catalogue", "export"]).output
