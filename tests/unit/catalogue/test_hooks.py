@@ -12,14 +12,14 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.auth.models import Organisation, Role, User
-from app.catalogue.services import browse
+from app.auth.models import Role, User
 from app.catalogue.services import lots as lot_services
 from app.common.hooks import Hook
-from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders import ceilings
 from app.orders import services as order_services
+from app.orders.models import OrderStatus
+from tests import factories
 
 
 def test_an_unanswered_committed_hook_answers_nothing_committed() -> None:
@@ -33,20 +33,10 @@ def test_create_app_answers_the_hook_with_the_orders_consumption(app: Flask) -> 
 
 def test_the_lots_show_the_consumption_of_the_approved_orders(
         app: Flask, client: FlaskClient, make_user: Callable[..., User]) -> None:
-    seed_demo()
-    db.session.commit()
-    organisation = db.session.query(Organisation).order_by(Organisation.id).first()
-    buyer = make_user(organisation=organisation)
+    lot = factories.lot(ceiling_cents=200_000_000)
+    item = factories.item(lot, unit_price_cents=65_000)
+    order = factories.order(OrderStatus.SUBMITTED, lines=[(item, 2)])
     staff = make_user(Role.STAFF)
-    lot = next(lot for lot in lot_services.list_lots() if lot.number == 3)
-    item = browse.get_current_item("L3-WS-HALF")
-    order = order_services.create_order(buyer, order_services.OrderInput(
-        lot_id=lot.id, title="Atelier de quartier", objectives="Recueillir des avis",
-        participation_level="consult", commune="forest", description="Deux ateliers",
-        lines=[order_services.LineInput(item.id, 2)]))
-    db.session.commit()
-    order_services.submit(buyer, order.id)
-    db.session.commit()
     before = {row["id"]: row["committed_cents"] for row in client.get("/api/v1/lots").get_json()}
     assert before[lot.id] == 0
     order_services.approve(staff, order.id)
@@ -56,5 +46,4 @@ def test_the_lots_show_the_consumption_of_the_approved_orders(
     assert lot_services.committed_cents_by_lot() == expected
     rows = {row["id"]: row for row in client.get("/api/v1/lots").get_json()}
     assert rows[lot.id]["committed_cents"] == expected[lot.id]
-    assert rows[lot.id]["remaining_cents"] == (
-        None if lot.ceiling_cents is None else lot.ceiling_cents - expected[lot.id])
+    assert rows[lot.id]["remaining_cents"] == lot.ceiling_cents - expected[lot.id]

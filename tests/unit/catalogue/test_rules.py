@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,14 +27,14 @@ from app.common.holidays import (
 )
 from app.common.money import format_eur, incl_vat_cents, parse_eur, vat_cents
 from app.common.time import today
-from app.demo.seed import seed_demo
 from app.extensions import db
+
+from .support import World
 
 
 @pytest.fixture
-def admin(app: Flask, make_user: Callable[..., User]) -> User:
-    seed_demo()
-    db.session.commit()
+def admin(catalogue: World, make_user: Callable[..., User]) -> User:
+    """The factory catalogue (support.build_world), and an admin who is not logged in."""
     return make_user(Role.ADMIN)
 
 
