@@ -11,14 +11,12 @@ from flask import Flask
 
 from app.auth.models import Role, User
 from app.catalogue import csv_io
-from app.catalogue.models import Framework
+from app.catalogue.models import Framework, Unit
 from app.catalogue.services import browse
-from app.catalogue.services import frameworks as framework_services
 from app.catalogue.services import items as item_services
 from app.common.csv_safe import read_cell, safe_cell
-from app.demo.data import FRAMEWORK_REFERENCE
-from app.demo.seed import seed_demo
 from app.extensions import db
+from tests import factories
 
 DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+32 2 123 45 67", "-Atelier",
              "@SUM(A1:A2)", "\tindent", "\rreturn", "=1+2"]
@@ -51,14 +49,16 @@ def test_a_file_typed_in_a_spreadsheet_keeps_its_leading_characters() -> None:
 
 @pytest.fixture
 def admin(app: Flask, make_user: Callable[..., User]) -> User:
-    seed_demo()
-    db.session.commit()
     return make_user(Role.ADMIN, language="en")
 
 
 @pytest.fixture
 def framework(admin: User) -> Framework:
-    return framework_services.framework_by_reference(FRAMEWORK_REFERENCE)
+    """A framework with lots 1 to 3; lot 2 offers the day item ``L2-DAY``."""
+    made = factories.framework()
+    lots = [factories.lot(made, number=number, vendors=1) for number in (1, 2, 3)]
+    factories.item(lots[1], code="L2-DAY", unit=Unit.DAY)
+    return made
 
 
 def _cells(exported: str, code: str) -> dict[str, str]:

@@ -20,11 +20,12 @@ from app.catalogue.services import items as item_services
 from app.common import mail as mail_module
 from app.common.mail import queue_email, send_email
 from app.common.single_line import multi_line_problem, one_line, single_line_problem
-from app.demo.seed import seed_demo
 from app.extensions import db
 from app.orders.models import Order
 from app.vendors.models import Vendor
+from tests import factories
 
+ITEM_CODE = "WS-HALF"
 BAD_SINGLE_LINE = ["Atelier\nBcc: x@evil.example", "Atelier\r\nX", "Tab\there", "Bell\x07",
                    "Line\u2028separator", "abc\u202edcba", "isolate\u2066x\u2069"]
 
@@ -86,17 +87,16 @@ def test_a_queued_message_with_a_broken_subject_is_still_sent(
 
 @pytest.fixture
 def buyer_token(app: Flask, make_user: Callable[..., User]) -> str:
-    seed_demo()
-    db.session.commit()
-    buyer = auth.user_by_email("buyer1@demo.example")
-    assert buyer is not None
+    """A buyer's API token; the catalogue offers ``ITEM_CODE``."""
+    factories.item(code=ITEM_CODE)
+    buyer = make_user()
     _row, token = auth.create_api_token(buyer)
     db.session.commit()
     return token
 
 
 def _order_body(**changes: Any) -> dict[str, Any]:
-    item = browse.get_current_item("L3-WS-HALF")
+    item = browse.get_current_item(ITEM_CODE)
     return {"lot_id": item.lot_id, "title": "Atelier", "objectives": "Recueillir des avis",
             "participation_level": "consult", "commune": "forest",
             "lines": [{"item_id": item.id, "quantity": 2}], **changes}
@@ -202,9 +202,7 @@ def test_the_catalogue_services_refuse_a_title_on_two_lines_whoever_calls_them(
         app: Flask) -> None:
     """The CSV import and the admin form share item_errors: a quoted CSV cell can hold a
     line break that no HTML input would."""
-    seed_demo()
-    db.session.commit()
-    item = browse.get_current_item("L3-WS-HALF")
+    item = factories.item()
     data = item_services.ItemData(
         lot_id=item.lot_id, code="NEW-1", title_fr="Atelier\nX", title_nl="Workshop",
         title_en="Workshop \u202eevil", description_fr="Deux\nlignes\tpermises.",
