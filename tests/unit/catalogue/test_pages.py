@@ -29,6 +29,7 @@ from app.common.i18n import in_language
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
+from tests import factories
 from tests.factories import PASSWORD
 from tests.unit.helpers import count_queries
 
@@ -372,11 +373,10 @@ def test_pages_issue_the_same_number_of_queries_with_10_and_200_items(
 
 def test_a_buyer_can_order_from_an_item_page(client: FlaskClient,
                                              make_user: Callable[..., User]) -> None:
-    seed_demo()
-    db.session.commit()
-    anonymous = client.get("/catalogue/items/L3-WS-HALF").get_data(as_text=True)
-    assert "/orders/new?item=L3-WS-HALF" not in anonymous and "/login?next=" in anonymous
+    code = factories.item().code
+    anonymous = client.get(f"/catalogue/items/{code}").get_data(as_text=True)
+    assert f"/orders/new?item={code}" not in anonymous and "/login?next=" in anonymous
     buyer = make_user()
     client.post("/login", data={"email": buyer.email, "password": PASSWORD})
-    page = client.get("/catalogue/items/L3-WS-HALF").get_data(as_text=True)
-    assert "/orders/new?item=L3-WS-HALF" in page
+    page = client.get(f"/catalogue/items/{code}").get_data(as_text=True)
+    assert f"/orders/new?item={code}" in page
