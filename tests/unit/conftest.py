@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import create_app
-from app.auth.models import Language, Organisation, User
+from app.auth import services as auth_services
+from app.auth.models import Language, Organisation, Role, User
 from app.auth.services import user_by_email
 from app.common.i18n import in_language
 from app.demo.seed import demo_password, seed_demo
@@ -19,6 +20,7 @@ from app.extensions import db
 from app.vendors.models import Vendor
 from tests import factories
 from tests.unit.helpers import IsolatedClient
+from tests.unit.strict_database import postgres_strictness  # noqa: F401 - a fixture for every module
 
 PASSWORD = factories.PASSWORD
 
@@ -98,3 +100,25 @@ def demo_client_for(app: Flask) -> Callable[[User], FlaskClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def tokens(app: Flask, make_user: Callable[..., User]) -> dict[str, str]:
+    """On the demo data: an API token for a buyer of each of two organisations, a vendor,
+    staff and an administrator."""
+    seed_demo()
+    db.session.commit()
+    orgs = db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().all()
+    people = {
+        "buyer_a": make_user(organisation=orgs[0], language="en"),
+        "buyer_b": make_user(organisation=orgs[1], language="nl"),
+        "vendor": make_user(Role.VENDOR),
+        "staff": make_user(Role.STAFF),
+        "admin": make_user(Role.ADMIN),
+    }
+    result = {}
+    for name, user in people.items():
+        _row, token = auth_services.create_api_token(user)
+        result[name] = token
+    db.session.commit()
+    return result

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from config import load_config
-from tests.unit.helpers import IsolatedClient
-from tests.unit.orders.test_api import tokens  # noqa: F401
+from tests.unit.helpers import IsolatedClient, bearer
+from tests.unit.orders.api_support import body
 
 # --- REDIS_URL's database number and the proxies in front -------------------------------------
 
@@ -137,7 +137,7 @@ def test_the_document_asks_for_a_token_exactly_where_the_guard_does(app: Flask) 
 
 
 def test_answers_to_a_token_holder_are_not_cached_but_public_lists_may_be(
-        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {tokens['buyer_a']}"})
     assert me.status_code == 200 and me.headers["Cache-Control"] == "no-store"
     missing = client.get("/api/v1/orders/999999",
@@ -197,10 +197,8 @@ def test_the_communes_list_is_public_with_the_right_nis_codes_and_names(
                                                        "woluwe-saint-pierre"),
 ])
 def test_an_order_accepts_the_nis_code_the_code_or_either_name(
-        client: FlaskClient, tokens: dict[str, str], sent: object,  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str], sent: object,
         code: str) -> None:
-    from tests.unit.orders.test_api import bearer, body
-
     response = client.post("/api/v1/orders", json=body(commune=sent),
                            headers=bearer(tokens["buyer_a"]))
     assert response.status_code == 201, response.get_json()
@@ -211,7 +209,7 @@ def test_an_order_accepts_the_nis_code_the_code_or_either_name(
 
 
 def test_accents_do_not_matter_either(client: FlaskClient,
-                                      tokens: dict[str, str]) -> None:  # noqa: F811
+                                      tokens: dict[str, str]) -> None:
     from app.common.communes import resolve_commune
 
     assert resolve_commune("Région") == resolve_commune("region") == "region"
@@ -221,9 +219,7 @@ def test_accents_do_not_matter_either(client: FlaskClient,
 
 @pytest.mark.parametrize("sent", ["lille", "21099", "2100", "", "Brux", 1, True, None])
 def test_an_unknown_commune_is_refused_with_its_field(
-        client: FlaskClient, tokens: dict[str, str], sent: object) -> None:  # noqa: F811
-    from tests.unit.orders.test_api import bearer, body
-
+        client: FlaskClient, tokens: dict[str, str], sent: object) -> None:
     response = client.post("/api/v1/orders", json=body(commune=sent),
                            headers=bearer(tokens["buyer_a"]))
     assert response.status_code == 422

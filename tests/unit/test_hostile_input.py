@@ -21,7 +21,6 @@ from app.common.pagination import MAX_PAGE, page_arg
 from app.extensions import db
 from app.orders.models import Order
 from tests.unit.helpers import page_text
-from tests.unit.test_route_fuzz import postgres_strictness  # noqa: F401 - a fixture
 
 # SQLite stores what PostgreSQL refuses: every test here runs on a database as strict.
 pytestmark = pytest.mark.usefixtures("postgres_strictness")

@@ -30,7 +30,6 @@ from urllib.parse import quote, urlencode
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import BigInteger, Integer, String, Text, event
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Rule
 from werkzeug.wrappers import Request
@@ -40,57 +39,14 @@ from app.auth.models import User
 from app.auth.services import user_by_email
 from app.catalogue.models import CatalogueItem
 from app.extensions import db
+from tests.unit.strict_database import INT32_MAX, PostgresWouldFail
 
-INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
 HOSTILE_IDS: list[Any] = [2**31, 2**63, 10**30, -1, "٣٣", "1\x00"]
 # "\ud800" cannot travel in a URL or a form: it is sent as its UTF-8-style bytes (werkzeug
 # decodes them as U+FFFD); JSON carries it as the escape "\ud800".
 HOSTILE_TEXT: list[Any] = ["a\x00b", "٣٣", "99999999999", str(2**63), "9" * 5000, "-1",
                            "1e309", "\ud800"]
 DEEP = "[" * 100_000 + "]" * 100_000
-_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
-
-
-# --- PostgreSQL's refusals, on SQLite ---------------------------------------------------
-
-class PostgresWouldFail(Exception):
-    """What psycopg raises for a value PostgreSQL refuses (a 500 if it gets this far)."""
-
-
-def _check_bind(name: str, value: Any, bind_type: Any) -> None:
-    values = value if isinstance(value, list | tuple) else [value]
-    for item in values:
-        if isinstance(item, bool):
-            continue
-        if isinstance(item, int):
-            limit = INT64_MAX if isinstance(bind_type, BigInteger) else (
-                INT32_MAX if isinstance(bind_type, Integer) else INT64_MAX)
-            if not -limit - 1 <= item <= limit:
-                raise PostgresWouldFail(f"integer out of range: {name}={item}")
-        elif isinstance(item, str) and _FORBIDDEN.search(item):
-            raise PostgresWouldFail(f"text PostgreSQL cannot store: {name}={item!r}")
-
-
-@pytest.fixture
-def postgres_strictness(app: Flask) -> Iterator[None]:
-    def before(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
-               executemany: bool) -> None:
-        compiled = getattr(context, "compiled", None)
-        binds = compiled.binds if compiled is not None else {}
-        for params in getattr(context, "compiled_parameters", None) or []:
-            for name, value in params.items():
-                bind = binds.get(name)
-                if bind is None:  # an expanded IN list: name_1, name_2, ...
-                    bind = binds.get(name.rsplit("_", 1)[0])
-                _check_bind(name, value, bind.type if bind is not None else String())
-        for value in parameters if isinstance(parameters, list | tuple) else []:
-            if isinstance(value, str | int):
-                _check_bind("?", value, Text())
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    yield
-    event.remove(db.engine, "before_cursor_execute", before)
 
 
 def test_the_strict_database_refuses_what_postgresql_refuses(app: Flask,

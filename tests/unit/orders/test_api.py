@@ -2,66 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.auth import services as auth
-from app.auth.models import Organisation, Role, User
 from app.catalogue.services import browse
-from app.demo.seed import seed_demo
 from app.extensions import db
-from app.orders.models import Order, OrderLine
-
-
-@pytest.fixture
-def tokens(app: Flask, make_user: Callable[..., User]) -> dict[str, str]:
-    seed_demo()
-    db.session.commit()
-    orgs = db.session.execute(select(Organisation).order_by(Organisation.id)).scalars().all()
-    people = {
-        "buyer_a": make_user(organisation=orgs[0], language="en"),
-        "buyer_b": make_user(organisation=orgs[1], language="nl"),
-        "vendor": make_user(Role.VENDOR),
-        "staff": make_user(Role.STAFF),
-        "admin": make_user(Role.ADMIN),
-    }
-    result = {}
-    for name, user in people.items():
-        _row, token = auth.create_api_token(user)
-        result[name] = token
-    db.session.commit()
-    return result
-
-
-def bearer(token: str | None, **extra: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", **extra} if token else dict(extra)
-
-
-def body(**changes: Any) -> dict[str, Any]:
-    item = browse.get_current_item("L3-WS-HALF")
-    data: dict[str, Any] = {
-        "lot_id": item.lot_id, "title": "Atelier", "objectives": "Recueillir des avis",
-        "participation_level": "consult", "commune": "forest",
-        "lines": [{"item_id": item.id, "quantity": 2}]}
-    data.update(changes)
-    return data
-
-
-def order_count() -> int:
-    return db.session.execute(select(func.count(Order.id))).scalar_one()
-
-
-def create(client: FlaskClient, token: str, **changes: Any) -> dict[str, Any]:
-    response = client.post("/api/v1/orders", json=body(**changes), headers=bearer(token))
-    assert response.status_code == 201, response.get_json()
-    return dict(response.get_json())
+from app.orders.models import OrderLine
+from tests.unit.helpers import bearer
+from tests.unit.orders.api_support import body, create, order_count
 
 
 def test_a_buyer_creates_an_order_with_server_computed_totals(client: FlaskClient,

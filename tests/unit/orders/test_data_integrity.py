@@ -18,7 +18,8 @@ from app.common.time import today
 from app.extensions import db
 from app.orders import lots, services
 from app.orders.models import Order
-from tests.unit.orders.test_api import bearer, body, tokens  # noqa: F401
+from tests.unit.helpers import bearer
+from tests.unit.orders.api_support import body
 
 
 def _framework_of_the_order_lot() -> Framework:
@@ -46,7 +47,7 @@ def _orders() -> int:
 
 @pytest.mark.parametrize("how", ["draft", "expired", "ended", "not_started"])
 def test_the_api_refuses_a_lot_whose_framework_is_not_active_today(
-        client: FlaskClient, tokens: dict[str, str], how: str) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str], how: str) -> None:
     _no_longer_orderable(how)
     response = client.post("/api/v1/orders", json=body(), headers=bearer(tokens["buyer_a"]))
     assert response.status_code == 422, response.get_json()
@@ -55,7 +56,7 @@ def test_the_api_refuses_a_lot_whose_framework_is_not_active_today(
 
 
 def test_a_draft_cannot_be_moved_to_a_lot_that_is_no_longer_orderable(
-        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     created = client.post("/api/v1/orders", json=body(), headers=bearer(tokens["buyer_a"]))
     assert created.status_code == 201
     order_id = created.get_json()["id"]
@@ -70,7 +71,7 @@ def test_a_draft_cannot_be_moved_to_a_lot_that_is_no_longer_orderable(
 
 
 def test_the_order_form_offers_only_the_lots_the_service_accepts(
-        tokens: dict[str, str]) -> None:  # noqa: F811
+        tokens: dict[str, str]) -> None:
     framework = _framework_of_the_order_lot()
     before = {lot.id for lot in lots.orderable_lots()}
     assert {lot.id for lot in framework.lots} <= before
@@ -100,7 +101,7 @@ def test_the_reference_carries_the_year_in_brussels(created_at: datetime, year: 
 
 
 def test_reference_of_a_saved_order_made_at_new_year_in_brussels(
-        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     created = client.post("/api/v1/orders", json=body(), headers=bearer(tokens["buyer_a"]))
     order = db.session.get(Order, created.get_json()["id"])
     assert order is not None
@@ -111,7 +112,7 @@ def test_reference_of_a_saved_order_made_at_new_year_in_brussels(
 
 
 def test_overlapping_price_versions_do_not_turn_lookups_into_500s(
-        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     from app.catalogue.models import CatalogueItem
 
     current = browse.get_current_item("L1-DAY")

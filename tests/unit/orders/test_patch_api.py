@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from app.catalogue.services import browse
 from app.extensions import db
 from app.orders.models import IdempotencyKey, Order, OrderEvent, OrderStatus
-from tests.unit.orders.test_api import bearer, body, create, tokens  # noqa: F401
+from tests.unit.helpers import bearer
+from tests.unit.orders.api_support import body, create
 
 
 def patch(client: FlaskClient, token: str, order_id: int, data: Any,
@@ -28,7 +29,7 @@ def _status(order_id: int, status: OrderStatus) -> None:
 
 
 def test_fields_not_sent_keep_their_value(client: FlaskClient,
-                                          tokens: dict[str, str]) -> None:  # noqa: F811
+                                          tokens: dict[str, str]) -> None:
     order = create(client, tokens["buyer_a"], description="Deux ateliers",
                    planned_start="2026-03-01")
     response = patch(client, tokens["buyer_a"], order["id"], {"title": "Atelier revu"})
@@ -49,7 +50,7 @@ def test_fields_not_sent_keep_their_value(client: FlaskClient,
 
 
 def test_lines_sent_replace_the_lines_and_the_totals_follow(
-        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     order = create(client, tokens["buyer_a"])
     item = browse.get_current_item("L3-WS-HALF")
     response = patch(client, tokens["buyer_a"], order["id"], {
@@ -63,7 +64,7 @@ def test_lines_sent_replace_the_lines_and_the_totals_follow(
 
 
 def test_a_changes_requested_order_can_be_edited(client: FlaskClient,
-                                                 tokens: dict[str, str]) -> None:  # noqa: F811
+                                                 tokens: dict[str, str]) -> None:
     order = create(client, tokens["buyer_a"])
     _status(order["id"], OrderStatus.CHANGES_REQUESTED)
     response = patch(client, tokens["buyer_a"], order["id"], {"objectives": "Mieux"})
@@ -74,7 +75,7 @@ def test_a_changes_requested_order_can_be_edited(client: FlaskClient,
 @pytest.mark.parametrize("status", [OrderStatus.SUBMITTED, OrderStatus.APPROVED,
                                     OrderStatus.CANCELLED])
 def test_an_order_no_longer_editable_is_a_409_and_unchanged(
-        client: FlaskClient, tokens: dict[str, str], status: OrderStatus) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str], status: OrderStatus) -> None:
     order = create(client, tokens["buyer_a"])
     _status(order["id"], status)
     response = patch(client, tokens["buyer_a"], order["id"], {"title": "Trop tard"})
@@ -85,7 +86,7 @@ def test_an_order_no_longer_editable_is_a_409_and_unchanged(
 
 
 def test_another_organisations_order_is_a_404_that_tells_nothing(
-        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     order = create(client, tokens["buyer_a"], title="Secret de A")
     response = patch(client, tokens["buyer_b"], order["id"], {"title": "Pris"})
     assert response.status_code == 404
@@ -96,7 +97,7 @@ def test_another_organisations_order_is_a_404_that_tells_nothing(
 
 
 def test_staff_and_vendors_cannot_edit(client: FlaskClient,
-                                       tokens: dict[str, str]) -> None:  # noqa: F811
+                                       tokens: dict[str, str]) -> None:
     order = create(client, tokens["buyer_a"])
     assert patch(client, tokens["staff"], order["id"], {"title": "x"}).status_code == 403
     assert patch(client, tokens["vendor"], order["id"], {"title": "x"}).status_code == 404
@@ -111,7 +112,7 @@ def test_staff_and_vendors_cannot_edit(client: FlaskClient,
     ({"lot_id": None}, "lot_id"),
 ])
 def test_refused_fields_are_named_and_nothing_changes(
-        client: FlaskClient, tokens: dict[str, str], change: dict[str, Any],  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str], change: dict[str, Any],
         field: str) -> None:
     order = create(client, tokens["buyer_a"])
     response = patch(client, tokens["buyer_a"], order["id"], change)
@@ -124,13 +125,13 @@ def test_refused_fields_are_named_and_nothing_changes(
 
 
 def test_a_body_that_is_not_an_object_is_refused(client: FlaskClient,
-                                                 tokens: dict[str, str]) -> None:  # noqa: F811
+                                                 tokens: dict[str, str]) -> None:
     order = create(client, tokens["buyer_a"])
     assert patch(client, tokens["buyer_a"], order["id"], [1, 2]).status_code == 422
 
 
 def test_the_same_idempotency_key_and_body_answer_the_first_edit_again(
-        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     order = create(client, tokens["buyer_a"])
     first = patch(client, tokens["buyer_a"], order["id"], {"title": "Une fois"},
                   **{"Idempotency-Key": "edit-1"})
@@ -146,7 +147,7 @@ def test_the_same_idempotency_key_and_body_answer_the_first_edit_again(
 
 
 def test_a_key_used_for_a_creation_cannot_replay_it_as_an_edit(
-        client: FlaskClient, tokens: dict[str, str]) -> None:  # noqa: F811
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     created = client.post("/api/v1/orders", json=body(),
                           headers=bearer(tokens["buyer_a"], **{"Idempotency-Key": "k"}))
     order_id = created.get_json()["id"]
