@@ -26,12 +26,11 @@ from app.notifications.models import Notification
 from app.orders import audit
 from app.orders.models import Order, OrderStatus
 from app.vendors import services as vendors
-from tests.unit.assignment.test_assignment import (  # noqa: F401 - the fixture
+from tests.unit.assignment.support import (
     approved,
     attempts,
     competition,
     open_attempt,
-    people,
     run_dispatch,
     vendor_user,
 )
@@ -60,7 +59,7 @@ def told(vendor_id: int, kind: str) -> bool:
 
 @pytest.mark.parametrize("end", ["terminate", "suspend"])
 def test_ending_a_membership_withdraws_its_open_offer_and_asks_the_next_rank(
-        people: dict[str, User], admin: User, end: str) -> None:  # noqa: F811
+        people: dict[str, User], admin: User, end: str) -> None:
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
@@ -81,7 +80,7 @@ def test_ending_a_membership_withdraws_its_open_offer_and_asks_the_next_rank(
     assert audit.verify()[1] is None
 
 
-def test_deactivating_a_vendor_withdraws_its_offers(people: dict[str, User],  # noqa: F811
+def test_deactivating_a_vendor_withdraws_its_offers(people: dict[str, User],
                                                     admin: User) -> None:
     order = approved(people)
     run_dispatch(order)
@@ -98,7 +97,7 @@ def test_deactivating_a_vendor_withdraws_its_offers(people: dict[str, User],  # 
 
 
 def test_the_last_open_invitation_withdrawn_closes_the_competition(
-        people: dict[str, User], admin: User) -> None:  # noqa: F811
+        people: dict[str, User], admin: User) -> None:
     order, invitations = competition(people)
     *answered, last = invitations
     best = order.total_excl_vat_cents - 10
@@ -115,7 +114,7 @@ def test_the_last_open_invitation_withdrawn_closes_the_competition(
     assert attempts(order)[-1].state is AttemptState.WITHDRAWN
 
 
-def test_a_quote_of_a_vendor_that_left_the_lot_cannot_win(people: dict[str, User],  # noqa: F811
+def test_a_quote_of_a_vendor_that_left_the_lot_cannot_win(people: dict[str, User],
                                                          admin: User) -> None:
     order, invitations = competition(people)
     cheapest, dearer, *rest = invitations
@@ -143,7 +142,7 @@ def _end_membership_behind_the_services_back(order: Order, vendor_id: int) -> No
 
 
 def test_a_vendor_out_of_the_lot_gets_409_on_accept_and_the_offer_moves_on(
-        app: Flask, people: dict[str, User]) -> None:  # noqa: F811
+        app: Flask, people: dict[str, User]) -> None:
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
@@ -163,7 +162,7 @@ def test_a_vendor_out_of_the_lot_gets_409_on_accept_and_the_offer_moves_on(
     assert db.session.get(Order, order.id).vendor_id is None  # type: ignore[union-attr]
 
 
-def test_a_vendor_out_of_the_lot_gets_409_on_quote(people: dict[str, User]  # noqa: F811
+def test_a_vendor_out_of_the_lot_gets_409_on_quote(people: dict[str, User]
                                                    ) -> None:
     order, invitations = competition(people)
     _end_membership_behind_the_services_back(order, invitations[0].vendor_id)
@@ -176,7 +175,7 @@ def test_a_vendor_out_of_the_lot_gets_409_on_quote(people: dict[str, User]  # no
     assert attempts(order)[0].price_cents is None
 
 
-def test_a_deactivated_vendor_cannot_accept(people: dict[str, User]) -> None:  # noqa: F811
+def test_a_deactivated_vendor_cannot_accept(people: dict[str, User]) -> None:
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
@@ -190,7 +189,7 @@ def test_a_deactivated_vendor_cannot_accept(people: dict[str, User]) -> None:  #
 
 
 def test_the_portal_refuses_a_terminated_vendors_accept_with_409(
-        people: dict[str, User], admin: User, app: Flask) -> None:  # noqa: F811
+        people: dict[str, User], admin: User, app: Flask) -> None:
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
@@ -216,7 +215,7 @@ def _api(app: Flask, user: User) -> tuple[FlaskClient, dict[str, str]]:
 @pytest.mark.parametrize(("language", "maximum"), [("fr", "au maximum"), ("nl", "maximaal"),
                                                  ("en", "at most")])
 def test_a_quote_above_the_total_is_refused_naming_the_maximum(
-        app: Flask, people: dict[str, User], language: str, maximum: str  # noqa: F811
+        app: Flask, people: dict[str, User], language: str, maximum: str
 ) -> None:
     order, invitations = competition(people)
     vendor = vendor_user(invitations[0].vendor_id)
@@ -236,7 +235,7 @@ def test_a_quote_above_the_total_is_refused_naming_the_maximum(
 
 
 def test_the_portal_names_the_maximum_on_the_price_field(
-        app: Flask, people: dict[str, User]) -> None:  # noqa: F811
+        app: Flask, people: dict[str, User]) -> None:
     order, invitations = competition(people)
     vendor = vendor_user(invitations[0].vendor_id)
     vendor.language = Language.EN
@@ -258,7 +257,7 @@ def test_the_portal_names_the_maximum_on_the_price_field(
     {"price_cents": 1000, "conflict_of_interest": "maybe"},
 ])
 def test_a_quote_without_the_declaration_is_refused(
-        app: Flask, people: dict[str, User], body: dict[str, Any]) -> None:  # noqa: F811
+        app: Flask, people: dict[str, User], body: dict[str, Any]) -> None:
     order, invitations = competition(people)
     client, headers = _api(app, vendor_user(invitations[0].vendor_id))
     response = client.post(f"/api/v1/offers/{invitations[0].id}/quote", headers=headers,
@@ -274,7 +273,7 @@ def test_a_quote_without_the_declaration_is_refused(
 
 @pytest.mark.parametrize("multipart", [False, True])
 def test_a_declared_conflict_declines_the_invitation(
-        app: Flask, people: dict[str, User], multipart: bool) -> None:  # noqa: F811
+        app: Flask, people: dict[str, User], multipart: bool) -> None:
     order, invitations = competition(people)
     client, headers = _api(app, vendor_user(invitations[0].vendor_id))
     url = f"/api/v1/offers/{invitations[0].id}/quote"
@@ -291,7 +290,7 @@ def test_a_declared_conflict_declines_the_invitation(
 
 
 def test_a_quote_with_no_conflict_needs_a_price(app: Flask,
-                                                people: dict[str, User]) -> None:  # noqa: F811
+                                                people: dict[str, User]) -> None:
     _order, invitations = competition(people)
     client, headers = _api(app, vendor_user(invitations[0].vendor_id))
     response = client.post(f"/api/v1/offers/{invitations[0].id}/quote", headers=headers,
@@ -300,7 +299,7 @@ def test_a_quote_with_no_conflict_needs_a_price(app: Flask,
 
 
 def test_the_invitation_page_declares_a_conflict_in_one_choice(
-        app: Flask, people: dict[str, User]) -> None:  # noqa: F811
+        app: Flask, people: dict[str, User]) -> None:
     order, invitations = competition(people)
     vendor = vendor_user(invitations[0].vendor_id)
     client = app.test_client()

@@ -130,8 +130,9 @@ def test_a_cascade_offer_is_declined_then_accepted_by_the_next_rank(
     response = vendor2.post(f"/vendor/offers/{second.id}/answer", data={"answer": "accept"})
     assert response.status_code == 302
     db.session.expire_all()
-    order = db.session.get(Order, order.id)
-    assert order is not None
+    fresh = db.session.get(Order, order.id)
+    assert fresh is not None
+    order = fresh
     assert order.status is OrderStatus.ASSIGNED and order.vendor_id == second.vendor_id
     inbox = page_text(vendor2.get("/vendor/"))
     assert "1 order assigned to your company" in inbox and order.reference in inbox
@@ -241,8 +242,9 @@ def test_a_mini_competition_sends_invitations_and_quotes_are_checked(
             f"/vendor/offers/{other.id}/answer",
             data={"answer": "decline", "reason": "Pas disponible"}).status_code == 302
     db.session.expire_all()
-    order = db.session.get(Order, order.id)
-    assert order is not None and order.status is OrderStatus.ASSIGNED
+    fresh = db.session.get(Order, order.id)
+    assert fresh is not None and fresh.status is OrderStatus.ASSIGNED
+    order = fresh
     assert attempts_of(order)[0].state is AttemptState.AWARDED
     staff_page = page_text(demo_client_for(demo_world["staff1"]).get(f"/orders/{order.id}"))
     assert f"Price excl. VAT: {format_eur(price, 'en')}" in staff_page

@@ -15,16 +15,14 @@ from app.common import outbox
 from app.extensions import db
 from app.orders import hooks, services
 from app.orders.signals import DISPATCH, order_cancelled
-from tests.unit.assignment.test_assignment import (
+from tests.unit.assignment.support import (
     approved,
     attempts,
     open_attempt,
-    people,
     run_dispatch,
 )
 
 A = AttemptState
-__all__ = ["people"]  # the fixture, shared with test_assignment
 
 
 def test_the_move_table_says_where_each_move_starts_and_ends() -> None:

@@ -5,6 +5,7 @@ to staff after ``SWEEP_MAX_FAILURES`` sweeps instead of failing every 30 s forev
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,19 +23,24 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.orders import audit
 from app.orders.models import OrderEvent, OrderStatus
-from tests.unit.assignment.test_assignment import (  # noqa: F401 - the fixture
+from tests.unit.assignment.support import (
     approved,
     attempts,
     competition,
     dispatch_messages,
+    make_people,
     open_attempt,
     overdue,
-    people,
     run_dispatch,
 )
 
 S = OrderStatus
 handled: list[dict[str, Any]] = []
+
+
+@pytest.fixture
+def people(app: Flask, make_user: Callable[..., User]) -> dict[str, User]:
+    return make_people(make_user)
 
 
 @outbox.handler("test.bounds.fail")
@@ -81,7 +87,7 @@ def test_a_failure_handler_that_raises_still_marks_the_row_failed(
 
 
 def test_a_failure_handler_that_works_commits_with_the_mark(
-        app: Flask, people: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        app: Flask, people: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:
     app.config["OUTBOX_MAX_ATTEMPTS"] = 1
     order = approved(people)
     (message,) = dispatch_messages(order)
@@ -105,7 +111,7 @@ def _break_the_next_step(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_an_attempt_that_keeps_failing_to_expire_goes_to_staff_after_a_bound(
-        people: dict[str, User], monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        people: dict[str, User], monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     order = approved(people)
     run_dispatch(order)
@@ -139,7 +145,7 @@ def test_an_attempt_that_keeps_failing_to_expire_goes_to_staff_after_a_bound(
 
 
 def test_an_attempt_whose_give_up_fails_too_is_still_left_alone(
-        people: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        people: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:
     order = approved(people)
     run_dispatch(order)
     first = open_attempt(order)
@@ -158,7 +164,7 @@ def test_an_attempt_whose_give_up_fails_too_is_still_left_alone(
 
 
 def test_a_failing_sweep_of_one_attempt_does_not_hold_up_the_others(
-        people: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        people: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:
     order, invitations = competition(people)
     for invitation in invitations:
         overdue(invitation)
