@@ -1,7 +1,9 @@
-"""The shape of app/ (DESIGN §7): small modules, and imports that run one way only."""
+"""The shape of app/ (DESIGN §7): small modules, and imports that run one way only; and
+of tests/: small modules that import no other test module."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +37,24 @@ def test_no_module_is_over_400_lines(package: str) -> None:
                 for module in _modules(ROOT / package)
                 if (lines := len(module.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert too_long == {}
+
+
+def test_no_test_module_is_over_400_lines_either() -> None:
+    too_long = {str(module.relative_to(ROOT)): lines
+                for module in _modules(ROOT / "tests")
+                if (lines := len(module.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert too_long == {}
+
+
+_TEST_MODULE_IMPORT = re.compile(r"^\s*(?:from|import)\s+tests\.(?:[\w.]+\.)?test_\w+", re.M)
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared fixtures live in conftest.py and shared helpers in support modules, so that
+    collecting one test module never runs (or hides) the tests of another."""
+    importing = sorted(str(module.relative_to(ROOT)) for module in _modules(ROOT / "tests")
+                       if _TEST_MODULE_IMPORT.search(module.read_text(encoding="utf-8")))
+    assert importing == []
 
 
 def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
