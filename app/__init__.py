@@ -66,6 +66,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.auth.staff_views import bp as staff_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import register_user_loaders
+    from app.execution.views import bp as execution_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
@@ -74,7 +75,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     for blueprint in (main_bp, auth_bp, staff_bp):
         app.register_blueprint(blueprint)
     catalogue.register(app)
-    for blueprint in (orders_bp, vendor_portal_bp, notifications_bp):
+    for blueprint in (orders_bp, vendor_portal_bp, execution_bp, notifications_bp):
         app.register_blueprint(blueprint)
     register_api(app)
     from app.common import mail as email
@@ -89,6 +90,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     orders.register(app)  # answers the catalogue's question about the ceilings
 
     register_assignment(app)  # the orders' hooks, signal receivers, outbox handlers
+    from app.execution import register as register_execution
+
+    register_execution(app)  # the order page's delivery section
 
     register_error_handlers(app)
     register_security_headers(app)
@@ -107,6 +111,7 @@ def _import_models() -> None:
     import app.catalogue.models
     import app.common.admin_log
     import app.common.outbox
+    import app.execution.models
     import app.notifications.models
     import app.orders.models
     import app.vendors.models  # noqa: F401

@@ -122,6 +122,7 @@ def register_api(app: Flask) -> None:
     from app.catalogue.directory.api import blp as vendors_api_blp
     from app.common.api_auth import register_api_guard
     from app.common.communes_api import blp as communes_api_blp
+    from app.execution import api as _deliveries  # noqa: F401  (its routes, on orders_api_blp)
     from app.extensions import csrf
     from app.orders.api import blp as orders_api_blp
 

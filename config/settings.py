@@ -90,6 +90,10 @@ class BaseConfig:
     # up to 1 MB larger (the other fields); anything larger is refused with 413 before it is
     # read (MAX_CONTENT_LENGTH, derived in load_config unless set).
     QUOTE_PDF_MAX_BYTES = 5 * 1024 * 1024
+    # The documents a vendor sends when it marks an order delivered, all files together, and
+    # how many files at most.
+    DELIVERY_FILES_MAX_BYTES = 5 * 1024 * 1024
+    DELIVERY_MAX_FILES = 10
     HSTS = False
     # How many reverse proxies in front append to X-Forwarded-For (werkzeug's ProxyFix); 0
     # trusts none, so a client cannot pick the address its rate limits are counted under.
@@ -172,7 +176,8 @@ _ENV_STRINGS = (
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",
              "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT", "QUOTE_PDF_MAX_BYTES",
-             "MAX_CONTENT_LENGTH", "PROXY_FIX_X_FOR")
+             "DELIVERY_FILES_MAX_BYTES", "DELIVERY_MAX_FILES", "MAX_CONTENT_LENGTH",
+             "PROXY_FIX_X_FOR")
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "HSTS")
 
 
@@ -214,7 +219,8 @@ def load_config(name: str | None = None, env: Mapping[str, str] | None = None,
     if cfg["SESSION_COOKIE_SECURE"]:
         cfg["REMEMBER_COOKIE_SECURE"] = True
     cfg.update(overrides)
-    cfg.setdefault("MAX_CONTENT_LENGTH", int(cfg["QUOTE_PDF_MAX_BYTES"]) + 1024 * 1024)
+    cfg.setdefault("MAX_CONTENT_LENGTH", max(int(cfg["QUOTE_PDF_MAX_BYTES"]),
+                                             int(cfg["DELIVERY_FILES_MAX_BYTES"])) + 1024 * 1024)
 
     if name == "production":
         _check_production(cfg)

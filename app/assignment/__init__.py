@@ -41,7 +41,7 @@ def register(app: Flask) -> None:
     """Called by ``create_app`` (idempotent: tests build many apps in one process)."""
     from app.assignment.services import dispatch, withdrawal
 
-    hooks.order_page_sections.answer(_page_sections)
+    hooks.order_page_sections.contribute(_page_sections)
     hooks.order_events.answer(_events)
     withdrawal.connect(app)
     dispatch.register()

@@ -32,3 +32,22 @@ class Hook(Generic[P, R]):
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         return (self._answer or self._default)(*args, **kwargs)
+
+
+class Contributions(Generic[P, R]):
+    """A question several higher packages answer (the order page's sections: the assignment's,
+    the execution's…): each contributes once at start-up, and the call returns every answer,
+    in the order they were contributed. Nobody contributing answers an empty list."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._answers: list[Callable[P, R]] = []
+
+    def contribute(self, function: Callable[P, R]) -> Callable[P, R]:
+        """Add an answer (idempotent: create_app may run many times in one process)."""
+        if function not in self._answers:
+            self._answers.append(function)
+        return function
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> list[R]:
+        return [answer(*args, **kwargs) for answer in self._answers]

@@ -36,6 +36,12 @@ def notification_phrases() -> dict[str, Any]:
         "order_assigned_vendor": _l("Order %(reference)s “%(title)s” is assigned to your "
                                     "company."),
         "order_assigned": _l("Your order %(reference)s “%(title)s” is assigned to a vendor."),
+        "order_delivered": _l("Order %(reference)s “%(title)s” is delivered: confirm receipt "
+                              "or contest it."),
+        "delivery_confirmed": _l("Receipt of order %(reference)s “%(title)s” is confirmed: "
+                                 "you may invoice it."),
+        "delivery_contested": _l("The delivery of order %(reference)s “%(title)s” is "
+                                 "contested: see the reason."),
     }
 
 

@@ -12,29 +12,38 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.auth.models import User
-from app.common.hooks import Hook
+from app.common.hooks import Contributions, Hook
 from app.orders.models import Order
 
 
 @dataclass(frozen=True)
 class PageSections:
-    """Templates included at the end of the order page, and what they read."""
+    """Templates included at the end of the order page, and what they read. Sections with a
+    lower ``position`` come first (the execution's, 50, before the assignment's history)."""
 
     templates: list[str] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
-
-
-def _no_sections(actor: User, order: Order) -> PageSections:
-    return PageSections()
+    position: int = 100
 
 
 def _no_events(actor: User, order_id: int) -> list[dict[str, Any]]:
     return []
 
 
-# The order page's sections for ``actor`` (the order is already checked visible to them).
-order_page_sections: Hook[[User, Order], PageSections] = Hook(
-    "orders.page_sections", _no_sections)
+# The order page's sections for ``actor`` (the order is already checked visible to them):
+# every higher package may contribute some.
+order_page_sections: Contributions[[User, Order], PageSections] = Contributions(
+    "orders.page_sections")
+
+
+def page_sections(actor: User, order: Order) -> PageSections:
+    """Every package's sections for the order page, in their places, as one."""
+    templates: list[str] = []
+    context: dict[str, Any] = {}
+    for part in sorted(order_page_sections(actor, order), key=lambda part: part.position):
+        templates.extend(part.templates)
+        context.update(part.context)
+    return PageSections(templates=templates, context=context)
 
 # The order's events as ``actor`` may read them, as ``EventSchema`` dicts (404 when the
 # order is not theirs).

@@ -89,7 +89,9 @@ def get_order(actor: User, order_id: int) -> Order:
     return order
 
 
-def _lock(actor: User, order_id: int) -> Order:
+def lock_order(actor: User, order_id: int) -> Order:
+    """The order ``actor`` may see, its row locked until the transaction ends (404 if not
+    theirs): every move starts here."""
     order = db.session.execute(
         visible_orders(actor).where(Order.id == order_id).with_for_update()
     ).scalar_one_or_none()
@@ -202,7 +204,7 @@ def create_order(actor: User, data: OrderInput) -> Order:
 
 def update_order(actor: User, order_id: int, data: OrderInput) -> Order:
     _require_buyer(actor)
-    order = _lock(actor, order_id)
+    order = lock_order(actor, order_id)
     if order.status not in (OrderStatus.DRAFT, OrderStatus.CHANGES_REQUESTED):
         raise Conflict(str(_l("This order can no longer be edited.")))
     errors, _lot, lines = validation.validate(data, today())
@@ -218,7 +220,7 @@ def update_order(actor: User, order_id: int, data: OrderInput) -> Order:
 
 def submit(actor: User, order_id: int) -> Order:
     _require_buyer(actor)
-    order = _lock(actor, order_id)
+    order = lock_order(actor, order_id)
     if order.organisation.status is not AdhesionStatus.APPROVED:
         raise Conflict(str(_l("Your organisation's adhesion is not approved yet: you cannot "
                               "submit orders.")))
@@ -237,7 +239,7 @@ def submit(actor: User, order_id: int) -> Order:
 
 def withdraw(actor: User, order_id: int) -> Order:
     _require_buyer(actor)
-    order = _lock(actor, order_id)
+    order = lock_order(actor, order_id)
     workflow.transition(order, "withdraw", actor)
     return order
 
@@ -262,7 +264,7 @@ def approve(actor: User, order_id: int) -> Order:
     approver not the requester, four-eyes.
     """
     require_staff(actor)
-    order = _lock(actor, order_id)
+    order = lock_order(actor, order_id)
     if order.status not in workflow.MOVES["approve"].sources:
         raise Conflict(str(_l("This order is %(status)s: this action is not possible now.",
                               status=order.status.value)))
@@ -317,7 +319,7 @@ def approve(actor: User, order_id: int) -> Order:
 
 def reject(actor: User, order_id: int, reason: str) -> Order:
     require_staff(actor)
-    order = _lock(actor, order_id)
+    order = lock_order(actor, order_id)
     workflow.transition(order, "reject", actor, reason=reason)
     _notify_buyer(order, "order_rejected")
     return order
@@ -325,7 +327,7 @@ def reject(actor: User, order_id: int, reason: str) -> Order:
 
 def request_changes(actor: User, order_id: int, reason: str) -> Order:
     require_staff(actor)
-    order = _lock(actor, order_id)
+    order = lock_order(actor, order_id)
     workflow.transition(order, "request_changes", actor, reason=reason)
     _notify_buyer(order, "order_changes_requested")
     return order
@@ -334,7 +336,7 @@ def request_changes(actor: User, order_id: int, reason: str) -> Order:
 def cancel(actor: User, order_id: int, reason: str) -> Order:
     """Staff cancel an approved or later order: its value no longer counts as committed."""
     require_staff(actor)
-    order = _lock(actor, order_id)
+    order = lock_order(actor, order_id)
     workflow.transition(order, "cancel", actor, reason=reason)
     # The assignment withdraws the open offers and invitations, in this transaction.
     signals.order_cancelled.send(current_app._get_current_object(),  # type: ignore[attr-defined]

@@ -47,6 +47,7 @@ MOVES: dict[str, Move] = {
     "redispatch": Move((S.ESCALATED,), S.AWAITING_VENDOR, (Role.STAFF, Role.ADMIN)),
     "deliver": Move((S.ASSIGNED,), S.DELIVERED, (Role.VENDOR,)),
     "confirm_receipt": Move((S.DELIVERED,), S.COMPLETED, (Role.BUYER,)),
+    "contest_delivery": Move((S.DELIVERED,), S.ASSIGNED, (Role.BUYER,), needs_reason=True),
     "close": Move((S.COMPLETED,), S.CLOSED, (Role.STAFF, Role.ADMIN)),
 }
 
@@ -60,9 +61,10 @@ def allowed_actions(order: Order, role: str) -> list[str]:
             if order.status in move.sources and role in move.roles]
 
 
-def transition(order: Order, action: str, actor: User | None, *, reason: str = "",
-               payload: dict[str, Any] | None = None) -> OrderEvent:
-    """Make ``action`` on ``order`` (locked by the caller) or raise ``Conflict``."""
+def check(order: Order, action: str, actor: User | None) -> Move:
+    """The move ``action`` if ``actor`` may make it on ``order`` now, else ``Conflict`` (a
+    service checks this before its own field checks, so a move not possible now is a 409
+    whatever the body)."""
     move = MOVES.get(action)
     role = actor.role.value if actor is not None else SYSTEM
     if move is None or role not in move.roles:
@@ -70,6 +72,13 @@ def transition(order: Order, action: str, actor: User | None, *, reason: str = "
     if order.status not in move.sources:
         raise Conflict(str(_l("This order is %(status)s: this action is not possible now.",
                               status=order.status.value)))
+    return move
+
+
+def transition(order: Order, action: str, actor: User | None, *, reason: str = "",
+               payload: dict[str, Any] | None = None) -> OrderEvent:
+    """Make ``action`` on ``order`` (locked by the caller) or raise ``Conflict``."""
+    move = check(order, action, actor)
     reason = reason.strip()
     if move.needs_reason and not reason:
         from app.common.errors import ValidationFailed

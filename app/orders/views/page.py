@@ -1,6 +1,7 @@
 """The order page and the moves made from it (submit, withdraw, approve, request changes,
 reject, cancel). What the assignment shows on it (history, vendors asked) comes from
-``hooks.order_page_sections``, answered by that package."""
+``hooks.order_page_sections``, answered by that package (and the execution's: delivery,
+receipt, contacts)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def _render_show(order: Order, reason_form: ReasonForm | None = None) -> ViewRes
     role = current_user.role.value
     already_approved = any(a.staff_id == current_user.id and a.round == order.submission_round
                            for a in order.approvals)
-    sections = hooks.order_page_sections(current_user, order)
+    sections = hooks.page_sections(current_user, order)
     return render_template(
         "orders/show.html", sections=sections.templates, **sections.context,
         order=order, status_reason=_status_reason(order),
