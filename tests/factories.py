@@ -35,6 +35,7 @@ from app.catalogue.models import (
     Unit,
 )
 from app.common import outbox
+from app.execution import services as execution
 from app.extensions import db
 from app.orders import services as orders
 from app.orders import workflow
@@ -214,9 +215,9 @@ def _take(made: Order, step: str, buyer: User, approvers: Sequence[User] | None)
                 answers.decline(vendor_user(attempt.vendor_id), attempt.id, "Pas disponible.")
             db.session.flush()
     elif step == "deliver":
-        workflow.transition(made, step, vendor_user(made.vendor_id or 0))
+        execution.deliver(vendor_user(made.vendor_id or 0), made.id, "Ateliers tenus.")
     elif step == "confirm_receipt":
-        workflow.transition(made, step, buyer)
+        execution.confirm_receipt(buyer, made.id)
     else:
         workflow.transition(made, step, staff()[0])
 

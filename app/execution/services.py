@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from app.assignment.services.rounds import vendor_users
 from app.auth.models import User
@@ -102,6 +102,7 @@ def contest_delivery(actor: User, order_id: int, reason: str) -> Order:
     """The buyer contests the delivery with a reason: the order is back to ``assigned`` and
     the vendor is told why."""
     order = orders.lock_order(actor, order_id)
+    workflow.check(order, "contest_delivery", actor)
     reason = (reason or "").strip()
     if found := _text_problems(reason):
         raise ValidationFailed({"reason": found})
@@ -124,8 +125,8 @@ def deliveries(actor: User, order: Order) -> list[Delivery]:
         return []
     return list(db.session.execute(
         select(Delivery).where(Delivery.order_id == order.id)
-        .options(selectinload(Delivery.documents), selectinload(Delivery.delivered_by),
-                 selectinload(Delivery.answered_by))
+        .options(selectinload(Delivery.documents), joinedload(Delivery.delivered_by),
+                 joinedload(Delivery.answered_by))
         .order_by(Delivery.number.desc())).scalars())
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.assignment.labels import file_size
 from app.common.downloads import private_attachment
 from app.common.errors import ValidationFailed
 from app.common.web import ViewResult, apply_errors
@@ -23,6 +24,11 @@ from app.orders.forms import ConfirmForm
 from app.orders.views.helpers import check_form, require_move
 
 bp = Blueprint("execution", __name__, url_prefix="/orders", template_folder="templates")
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {"file_size": file_size}
 
 
 def _limits() -> dict[str, object]:
