@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.assignment.portal import PDF, LANGUAGES, answer, dispatch, order_status
+from tests.browser.assignment.portal import LANGUAGES, PDF, answer, dispatch, order_status
 from tests.browser.support import (
     BUYER,
     STAFF,
