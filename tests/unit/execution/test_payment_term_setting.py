@@ -3,8 +3,12 @@ otherwise."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from app import create_app
+from app.execution.order_form import configured_payment_term_days
 from config.settings import ConfigError, load_config
 
 
@@ -19,3 +23,9 @@ def test_the_environment_sets_another_payment_term() -> None:
 def test_a_payment_term_that_is_not_a_number_is_refused() -> None:
     with pytest.raises(ConfigError, match="PAYMENT_TERM_DAYS"):
         load_config("testing", env={"PAYMENT_TERM_DAYS": "thirty"})
+
+
+def test_new_order_forms_take_the_configured_term(tmp_path: Path) -> None:
+    app = create_app("testing", INSTANCE_DIR=str(tmp_path), PAYMENT_TERM_DAYS=60)
+    with app.app_context():
+        assert configured_payment_term_days() == 60
