@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
 .PHONY: run test lint test-unit test-integration test-browser install translations \
-        babel-extract babel-update browser-deps clean
+        babel-extract babel-update browser-deps pdf-deps clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ translations: $(STAMP)
 
 ## The whole system on the embedded default (SQLite + SQLite broker), or on
 ## DATABASE_URL / REDIS_URL when they are set. Ctrl-C stops everything.
-run: translations
+run: translations pdf-deps
 	$(BIN)/python scripts/run.py
 
 ## Every test tier, after the linters.
@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test-unit: translations
+test-unit: translations pdf-deps
 	mkdir -p reports
 	$(BIN)/pytest tests/unit -q --junitxml=reports/unit.xml
 
@@ -53,6 +53,19 @@ browser-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium missing: run 'sudo apt-get install chromium'"; fi; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+
+## What WeasyPrint needs to draw the order form (Pango, HarfBuzz's subsetter, the DejaVu
+## fonts) and what the tests read it with (poppler's pdftotext, pdftoppm): Debian's
+## packages, installed only when one is missing.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+pdf-deps:
+	@missing=""; for package in $(PDF_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
+	    || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "PDF packages missing: run 'sudo apt-get install$$missing'"; fi; fi
 
 babel-extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
