@@ -43,7 +43,8 @@ WON = (AttemptState.ACCEPTED, AttemptState.AWARDED)
 # Order moves whose payload says nothing about vendors. Any other move's payload is staff-only
 # unless a rule below says otherwise, so a new payload key cannot leak by default.
 _PLAIN_PAYLOAD = frozenset({"create", "update", "submit", "withdraw", "approval_recorded",
-                            "approve", "reject", "request_changes", "cancel", "dispatch"})
+                            "approve", "reject", "request_changes", "cancel", "dispatch",
+                            "deliver", "order_form_issued"})
 
 
 @dataclass(frozen=True)

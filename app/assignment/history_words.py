@@ -36,6 +36,9 @@ def event_phrases() -> dict[str, Any]:
                                "takes part in the lot."),
         "deliver": _l("%(who)s marked the service as delivered."),
         "confirm_receipt": _l("%(who)s confirmed the service was received."),
+        "contest_delivery": _l("%(who)s contested the delivery: «%(reason)s»"),
+        "order_form_issued": _l("The order form was made in French, Dutch and English; "
+                                "their digests are recorded."),
         "close": _l("%(who)s closed the order."),
     }
 

@@ -1,9 +1,14 @@
-"""E-mail through the outbox, rendered in the recipient's language when queued."""
+"""E-mail through the outbox, rendered in the recipient's language when queued.
+
+A message may name attachments (``{"kind": …, …}``) that a higher package makes: it
+registers a provider for its kind with :func:`attachment`, called when the message is sent,
+with the reference and the recipient's language (the order form, for instance, is rendered
+by the worker rather than in the request that assigned the order)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,9 +22,24 @@ from app.extensions import mail
 
 log = logging.getLogger(__name__)
 
+# kind -> provider(reference, language) -> (file name, content type, bytes)
+Provider = Callable[[dict[str, Any], str], tuple[str, str, bytes]]
+ATTACHMENTS: dict[str, Provider] = {}
+
+
+def attachment(kind: str) -> Callable[[Provider], Provider]:
+    """Register the provider of an attachment kind (a package's ``register(app)``)."""
+
+    def register(fn: Provider) -> Provider:
+        ATTACHMENTS[kind] = fn
+        return fn
+
+    return register
+
 
 def queue_email(*, to: str, language: str, template: str, scrub_after_send: bool = False,
-                event: str = "", **context: Any) -> outbox.OutboxMessage:
+                event: str = "", attachments: list[dict[str, Any]] | None = None,
+                **context: Any) -> outbox.OutboxMessage:
     """Render ``emails/<template>.{subject,txt}`` in ``language`` and queue the message.
 
     ``event`` names what caused it (``"<order id>:<audit seq>"``): one e-mail per event and
@@ -32,7 +52,7 @@ def queue_email(*, to: str, language: str, template: str, scrub_after_send: bool
     return outbox.queue(
         "email",
         {"to": to, "subject": subject, "body": body, "language": language,
-         "template": template, "event": event},
+         "template": template, "event": event, "attachments": attachments or []},
         scrub_after_send=scrub_after_send,
     )
 
@@ -51,13 +71,18 @@ def public_urls() -> Iterator[None]:
 
 def send_email(payload: dict[str, Any]) -> None:
     """Send through SMTP, or write to the log when no ``MAIL_SERVER`` is configured."""
+    language = payload.get("language", "fr")
+    files = [ATTACHMENTS[ref["kind"]](ref, language) for ref in payload.get("attachments", [])]
     if not current_app.config.get("MAIL_SERVER"):
         log.warning("e-mail (no MAIL_SERVER set, logged instead of sent)\nTo: %s\nSubject: %s"
-                    "\n\n%s", payload["to"], payload["subject"], payload["body"])
+                    "\nAttached: %s\n\n%s", payload["to"], payload["subject"],
+                    ", ".join(name for name, _type, _data in files) or "nothing",
+                    payload["body"])
         return
     message = Message(subject=one_line(payload["subject"]), recipients=[payload["to"]],
-                      body=payload["body"],
-                      extra_headers={"Content-Language": payload.get("language", "fr")})
+                      body=payload["body"], extra_headers={"Content-Language": language})
+    for name, content_type, data in files:
+        message.attach(name, content_type, data)
     mail.send(message)
 
 

@@ -19,7 +19,8 @@ DELIVERY_ACTIONS = ("deliver", "confirm_receipt", "contest_delivery")
 
 def _page_sections(actor: User, order: Order) -> hooks.PageSections:
     from app.assignment.labels import file_size
-    from app.execution import services
+    from app.common.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES
+    from app.execution import order_forms, services
     from app.orders import workflow
 
     actions = [name for name in workflow.allowed_actions(order, actor.role.value)
@@ -28,9 +29,18 @@ def _page_sections(actor: User, order: Order) -> hooks.PageSections:
         templates=["execution/order_sections.html"], position=50,
         context={"delivery_actions": actions,
                  "deliveries": services.deliveries(actor, order),
-                 "contacts": services.contacts(actor, order), "file_size": file_size})
+                 "contacts": services.contacts(actor, order), "file_size": file_size,
+                 "order_form": order_forms.has_form(order),
+                 "form_languages": [(code, LANGUAGE_LABELS.word(code))
+                                    for code in LANGUAGE_NAMES]})
 
 
 def register(app: Flask) -> None:
     """Called by ``create_app`` (idempotent: tests build many apps in one process)."""
+    from app.common import mail, outbox
+    from app.execution import order_forms
+
     hooks.order_page_sections.contribute(_page_sections)
+    hooks.order_assigned.contribute(order_forms.freeze)
+    outbox.handler(order_forms.ISSUE)(order_forms.issue_message)
+    mail.attachment(order_forms.ATTACHMENT)(order_forms.attachment)

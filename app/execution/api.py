@@ -22,7 +22,7 @@ from werkzeug.datastructures import FileStorage
 from app.common.api import INT32_MAX, PROBLEM_JSON, ProblemSchema
 from app.common.downloads import private_attachment
 from app.common.errors import ValidationFailed, field_errors
-from app.execution import documents, services
+from app.execution import documents, order_forms, services
 from app.execution.models import Delivery, DeliveryOutcome
 from app.extensions import db
 from app.orders import services as orders
@@ -182,3 +182,47 @@ def delivery_document(order_id: int, document_id: int) -> ResponseReturnValue:
     response = private_attachment(document.content, document.filename, document.content_type)
     db.session.commit()
     return response
+
+
+class LanguageArgs(Strict):
+    lang = fields.String(validate=ma.validate.OneOf(["fr", "nl", "en"]), metadata={
+        "description": "`fr`, `nl` or `en`; the reader's language when absent."})
+
+
+def _file_response(media_type: str, description: str) -> Any:
+    return blp.doc(security=BEARER, responses={"200": {
+        "description": description,
+        "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}})
+
+
+@blp.get(f"/orders/{ID}/order-form.pdf")
+@blp.arguments(LanguageArgs, location="query", as_kwargs=True)
+@blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@_file_response("application/pdf", "The order form, a tagged PDF (PDF/UA-1).")
+def order_form_pdf(order_id: int, lang: str | None = None) -> ResponseReturnValue:
+    """The order form (DESIGN §9), frozen at assignment, for the buyer's organisation, the
+    assigned vendor and staff (404 for anyone else, and before assignment)."""
+    language = order_forms.language_arg(lang)
+    data, pdf = order_forms.pdf_for(current_user, order_id, language)
+    db.session.commit()
+    return private_attachment(pdf, f"{data.reference}-{language}.pdf", "application/pdf")
+
+
+@blp.get(f"/orders/{ID}/order-form.xml")
+@blp.arguments(LanguageArgs, location="query", as_kwargs=True)
+@blp.alt_response(422, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.alt_response(409, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                  description="A party has no valid Belgian enterprise number")
+@blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@blp.alt_response(401, schema=ProblemSchema, content_type=PROBLEM_JSON)
+@_file_response("application/xml", "The order as a UBL 2.1 Order (Peppol BIS Ordering 3, "
+                                   "`order_only` profile), from the frozen order form.")
+def order_form_ubl(order_id: int, lang: str | None = None) -> ResponseReturnValue:
+    """The order for accounting systems that read Peppol orders; `lang` chooses the
+    language of the item names and notes."""
+    language = order_forms.language_arg(lang)
+    data, xml = order_forms.ubl_for(current_user, order_id, language)
+    db.session.commit()
+    return private_attachment(xml, f"{data.reference}.xml", "application/xml")

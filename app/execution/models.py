@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -72,3 +74,36 @@ class DeliveryDocument(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     delivery: Mapped[Delivery] = relationship(back_populates="documents")
+
+
+class OrderForm(Model):
+    """The order form's data, frozen when the order became ``assigned`` (DESIGN §9): the JSON
+    of :class:`app.execution.order_form.OrderFormData`. The PDFs are rendered from it by the
+    worker (``issued_at`` once all languages are stored, their sha256 in the audit trail)."""
+
+    __tablename__ = "order_form"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), unique=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    files: Mapped[list[OrderFormFile]] = relationship(back_populates="form",
+                                                       order_by="OrderFormFile.language")
+
+
+class OrderFormFile(Model):
+    """One language's PDF of an order form, as rendered once (``pdf`` deferred)."""
+
+    __tablename__ = "order_form_file"
+    __table_args__ = (UniqueConstraint("order_form_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_form_id: Mapped[int] = mapped_column(ForeignKey("order_form.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    form: Mapped[OrderForm] = relationship(back_populates="files")

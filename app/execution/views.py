@@ -16,7 +16,7 @@ from app.assignment.labels import file_size
 from app.common.downloads import private_attachment
 from app.common.errors import ValidationFailed
 from app.common.web import ViewResult, apply_errors
-from app.execution import documents, services
+from app.execution import documents, order_forms, services
 from app.execution.forms import ContestForm, DeliverForm
 from app.extensions import db
 from app.orders import services as orders
@@ -110,3 +110,21 @@ def delivery_document(order_id: int, document_id: int) -> ViewResult:
     """A document sent with a delivery, for the buyer, the assigned vendor and staff."""
     document = services.document(current_user, order_id, document_id)
     return private_attachment(document.content, document.filename, document.content_type)
+
+
+@bp.route("/<int:order_id>/order-form.pdf")
+@login_required
+def order_form_pdf(order_id: int) -> ViewResult:
+    """The order form (PDF/UA), in ``?lang=`` or the reader's language."""
+    language = order_forms.language_arg(request.args.get("lang"))
+    data, pdf = order_forms.pdf_for(current_user, order_id, language)
+    return private_attachment(pdf, f"{data.reference}-{language}.pdf", "application/pdf")
+
+
+@bp.route("/<int:order_id>/order-form.xml")
+@login_required
+def order_form_ubl(order_id: int) -> ViewResult:
+    """The order as a Peppol BIS Ordering 3 UBL Order, for accounting systems."""
+    language = order_forms.language_arg(request.args.get("lang"))
+    data, xml = order_forms.ubl_for(current_user, order_id, language)
+    return private_attachment(xml, f"{data.reference}.xml", "application/xml")

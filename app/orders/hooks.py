@@ -48,3 +48,9 @@ def page_sections(actor: User, order: Order) -> PageSections:
 # The order's events as ``actor`` may read them, as ``EventSchema`` dicts (404 when the
 # order is not theirs).
 order_events: Hook[[User, int], list[dict[str, Any]]] = Hook("orders.events", _no_events)
+
+# When an order becomes ``assigned`` (in that transaction, the order locked): each higher
+# package may make what the assignment forms (the execution freezes the order form) and
+# answers the attachments the assignment e-mails carry (``app.common.mail`` references).
+order_assigned: Contributions[[Order], list[dict[str, Any]]] = Contributions(
+    "orders.order_assigned")

@@ -20,6 +20,7 @@ from app.common.holidays import working_day_deadline
 from app.common.time import utcnow
 from app.extensions import db
 from app.notifications.services import notify
+from app.orders import hooks as order_hooks
 from app.orders import workflow as order_workflow
 from app.orders.models import Order, OrderStatus
 from app.vendors.models import Vendor
@@ -162,7 +163,10 @@ def close_competition(order: Order) -> None:
 def tell_assignment(order: Order) -> None:
     db.session.flush()  # the vendor relationship sets vendor_id at flush
     assert order.vendor_id is not None
-    notify(vendor_users(order.vendor_id), "order_assigned_vendor", order)
+    # The order form (made by the execution, through the orders' hook) goes with both.
+    attachments = [ref for refs in order_hooks.order_assigned(order) for ref in refs]
+    notify(vendor_users(order.vendor_id), "order_assigned_vendor", order,
+           attachments=attachments)
     requester = db.session.get(User, order.created_by_id)
     if requester is not None and requester.active:
-        notify([requester], "order_assigned", order)
+        notify([requester], "order_assigned", order, attachments=attachments)
