@@ -73,7 +73,7 @@ babel-extract: $(STAMP)
 
 babel-update: babel-extract
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
-	  --ignore-obsolete
+	  --ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) node_modules reports instance

@@ -23,7 +23,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         # Only the addresses appended by our own proxies are believed (rate limits per address).
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Their INFO lines (each step of every PDF drawn, each font subset) drown the worker's log.
+    for noisy in ("alembic.runtime.plugins", "weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -67,6 +69,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.auth.views import bp as auth_bp
     from app.auth.views import register_user_loaders
     from app.execution.views import bp as execution_bp
+    from app.invoicing.views import bp as invoicing_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
@@ -75,7 +78,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     for blueprint in (main_bp, auth_bp, staff_bp):
         app.register_blueprint(blueprint)
     catalogue.register(app)
-    for blueprint in (orders_bp, vendor_portal_bp, execution_bp, notifications_bp):
+    for blueprint in (orders_bp, vendor_portal_bp, execution_bp, invoicing_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)
     register_api(app)
     from app.common import mail as email
@@ -93,6 +97,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.execution import register as register_execution
 
     register_execution(app)  # the order page's delivery section
+    from app.invoicing import register as register_invoicing
+
+    register_invoicing(app)  # the order page's invoices, the invoiced and paid amounts
 
     register_error_handlers(app)
     register_security_headers(app)
@@ -112,13 +119,14 @@ def _import_models() -> None:
     import app.common.admin_log
     import app.common.outbox
     import app.execution.models
+    import app.invoicing.models
     import app.notifications.models
     import app.orders.models
     import app.vendors.models  # noqa: F401
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_datetime, get_locale
+    from flask_babel import format_date, format_datetime, get_locale
 
     from app.common.i18n import LANGUAGE_NAMES
 
@@ -142,3 +150,5 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else "")
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
+        format_date(value, fmt) if value else "")

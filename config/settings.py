@@ -97,6 +97,8 @@ class BaseConfig:
     # The payment term the order form states: days from the receipt of the invoice,
     # verification included (the Belgian rule for public contracts since 2025).
     PAYMENT_TERM_DAYS = 30
+    # The largest UBL invoice file a vendor may upload (checked before the XML is parsed).
+    INVOICE_UBL_MAX_BYTES = 2 * 1024 * 1024
     HSTS = False
     # How many reverse proxies in front append to X-Forwarded-For (werkzeug's ProxyFix); 0
     # trusts none, so a client cannot pick the address its rate limits are counted under.
@@ -180,7 +182,7 @@ _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",
              "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT", "QUOTE_PDF_MAX_BYTES",
              "DELIVERY_FILES_MAX_BYTES", "DELIVERY_MAX_FILES", "MAX_CONTENT_LENGTH",
-             "PROXY_FIX_X_FOR", "PAYMENT_TERM_DAYS")
+             "PROXY_FIX_X_FOR", "PAYMENT_TERM_DAYS", "INVOICE_UBL_MAX_BYTES")
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "HSTS")
 
 

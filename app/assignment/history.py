@@ -44,7 +44,9 @@ WON = (AttemptState.ACCEPTED, AttemptState.AWARDED)
 # unless a rule below says otherwise, so a new payload key cannot leak by default.
 _PLAIN_PAYLOAD = frozenset({"create", "update", "submit", "withdraw", "approval_recorded",
                             "approve", "reject", "request_changes", "cancel", "dispatch",
-                            "deliver", "order_form_issued"})
+                            "deliver", "order_form_issued", "close", "invoice_registered",
+                            "invoice_accepted", "invoice_disputed", "invoice_corrected",
+                            "invoice_rejected", "invoice_paid"})
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,12 @@ def event_phrases() -> dict[str, Any]:
         "order_form_issued": _l("The order form was made in French, Dutch and English; "
                                 "their digests are recorded."),
         "close": _l("%(who)s closed the order."),
+        "invoice_registered": _l("%(who)s registered invoice %(number)s."),
+        "invoice_accepted": _l("%(who)s accepted invoice %(number)s."),
+        "invoice_disputed": _l("%(who)s disputed invoice %(number)s: «%(reason)s»"),
+        "invoice_corrected": _l("%(who)s corrected invoice %(number)s."),
+        "invoice_rejected": _l("%(who)s rejected invoice %(number)s: «%(reason)s»"),
+        "invoice_paid": _l("%(who)s recorded the payment of invoice %(number)s."),
     }
 
 
@@ -66,4 +72,5 @@ def event_sentence(entry: HistoryEntry) -> str:
         return _("%(who)s: %(action)s", who=who, action=entry.action)
     return str(phrase) % {"who": who, "vendor": entry.vendor or "", "reason": entry.reason,
                           "count": payload.get("approvals", ""),
-                          "required": payload.get("approvals_required", "")}
+                          "required": payload.get("approvals_required", ""),
+                          "number": payload.get("number", "")}

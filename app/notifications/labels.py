@@ -42,6 +42,17 @@ def notification_phrases() -> dict[str, Any]:
                                  "you may invoice it."),
         "delivery_contested": _l("The delivery of order %(reference)s “%(title)s” is "
                                  "contested: see the reason."),
+        "invoice_registered": _l("An invoice of order %(reference)s “%(title)s” waits for "
+                                 "you: accept, dispute or reject it."),
+        "invoice_corrected": _l("A disputed invoice of order %(reference)s “%(title)s” was "
+                                "corrected: check it again."),
+        "invoice_accepted": _l("Your invoice of order %(reference)s “%(title)s” is "
+                               "accepted."),
+        "invoice_disputed": _l("Your invoice of order %(reference)s “%(title)s” is disputed: "
+                               "correct it."),
+        "invoice_rejected": _l("Your invoice of order %(reference)s “%(title)s” is "
+                               "rejected."),
+        "invoice_paid": _l("Your invoice of order %(reference)s “%(title)s” is paid."),
     }
 
 

@@ -32,8 +32,11 @@ PARAMETER: dict[str, Any] = {
 
 
 def _fingerprint() -> str:
-    raw = {"method": request.method, "path": request.path,
-           "body": request.get_json(silent=True)}
+    # A JSON body as parsed (key order and spacing do not matter); any other body (a UBL
+    # invoice) by the digest of its bytes.
+    body: Any = (request.get_json(silent=True) if request.is_json
+                 else hashlib.sha256(request.get_data(cache=True)).hexdigest())
+    raw = {"method": request.method, "path": request.path, "body": body}
     return hashlib.sha256(json.dumps(raw, sort_keys=True, separators=(",", ":"))
                           .encode()).hexdigest()
 

@@ -87,6 +87,8 @@ class Order(Model):
     total_excl_vat_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     total_vat_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     total_incl_vat_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # What a closed order still commits: what was invoiced (set by the closing).
+    closed_committed_cents: Mapped[int | None] = mapped_column(BigInteger)
     # Staff approvals needed (two above the four-eyes threshold), fixed at submission.
     approvals_required: Mapped[int] = mapped_column(Integer, default=1)
     # Each submission starts a new round: approvals of an earlier round no longer count.
