@@ -152,3 +152,11 @@ def _register_template_helpers(app: Flask) -> None:
         format_datetime(value, fmt) if value else "")
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         format_date(value, fmt) if value else "")
+
+    def eur_filter(cents: int) -> str:
+        from app.common.money import format_eur
+
+        locale = get_locale()
+        return format_eur(cents, str(locale) if locale else "fr_BE")
+
+    app.jinja_env.filters["eur"] = eur_filter

@@ -4,8 +4,8 @@ The query schemas check types; the search's limits and their words are the servi
 (services.browse), declared here for the OpenAPI document.
 
 Every list answers in a fixed number of SQL queries whatever the number of rows (items: one,
-or two for a page past the end; lots: two, the lots and the committed amounts), never a lazy
-load per row.
+or two for a page past the end; lots and frameworks: three, the rows, the committed and the
+invoiced amounts), never a lazy load per row.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 from marshmallow.validate import Length, OneOf, Range
 
-from app.catalogue.models import AwardMethod, CatalogueItem, Lot, Unit
-from app.catalogue.services import browse
+from app.catalogue.models import AwardMethod, CatalogueItem, Framework, FrameworkStatus, Lot, Unit
+from app.catalogue.services import browse, consumption
+from app.catalogue.services import frameworks as framework_services
 from app.catalogue.services import lots as lot_services
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
 from app.common.i18n import reader_language
@@ -30,9 +31,33 @@ blp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1",
 
 UNITS = [u.value for u in Unit]
 AWARD_METHODS = [m.value for m in AwardMethod]
+FRAMEWORK_STATUSES = [s.value for s in FrameworkStatus]
 
 
 # --- Schemas ------------------------------------------------------------------------------
+
+COMMITTED = ("Excl. VAT: orders approved or later and not cancelled; a closed order for what "
+             "was invoiced (closing releases the rest).")
+INVOICED = "Excl. VAT: the orders' invoices, except the rejected ones."
+PAID = "Excl. VAT: the invoices marked paid."
+
+
+class FrameworkSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    reference = fields.String(required=True)
+    title = fields.String(required=True, metadata={"description": "In the reader's language."})
+    status = fields.String(required=True, validate=OneOf(FRAMEWORK_STATUSES))
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    ceiling_cents = fields.Integer(required=True, metadata={
+        "description": "The framework agreement's maximum value excl. VAT."})
+    committed_cents = fields.Integer(required=True, metadata={"description": COMMITTED})
+    invoiced_cents = fields.Integer(required=True, metadata={"description": INVOICED})
+    paid_cents = fields.Integer(required=True, metadata={"description": PAID})
+    remaining_cents = fields.Integer(required=True,
+                                     metadata={"description": "Ceiling minus committed."})
+    lot_ids = fields.List(fields.Integer(), required=True)
+
 
 class LotSchema(ma.Schema):
     id = fields.Integer(required=True)
@@ -45,8 +70,9 @@ class LotSchema(ma.Schema):
     ceiling_cents = fields.Integer(required=True, allow_none=True,
                                    metadata={"description": "Lot ceiling excl. VAT; null if "
                                                             "the lot has none."})
-    committed_cents = fields.Integer(
-        required=True, metadata={"description": "Orders approved or later and not cancelled."})
+    committed_cents = fields.Integer(required=True, metadata={"description": COMMITTED})
+    invoiced_cents = fields.Integer(required=True, metadata={"description": INVOICED})
+    paid_cents = fields.Integer(required=True, metadata={"description": PAID})
     remaining_cents = fields.Integer(required=True, allow_none=True,
                                      metadata={"description": "Ceiling minus committed; null "
                                                               "without a ceiling."})
@@ -127,21 +153,48 @@ def item_data(item: CatalogueItem, language: str) -> dict[str, Any]:
     }
 
 
+def _used(used: consumption.Used) -> dict[str, int]:
+    return {"committed_cents": used.committed_cents, "invoiced_cents": used.invoiced_cents,
+            "paid_cents": used.paid_cents}
+
+
 def lot_data(lot: Lot, framework_reference: str, vendors: int, language: str,
-             committed: int) -> dict[str, Any]:
+             used: consumption.Used) -> dict[str, Any]:
     return {
         "id": lot.id, "number": lot.number, "title": lot.title(language),
         "description": lot.description(language), "award_method": lot.award_method.value,
         "framework_id": lot.framework_id, "framework_reference": framework_reference,
-        "ceiling_cents": lot.ceiling_cents, "committed_cents": committed,
+        "ceiling_cents": lot.ceiling_cents, **_used(used),
         "remaining_cents": (None if lot.ceiling_cents is None
-                            else lot.ceiling_cents - committed),
+                            else lot.ceiling_cents - used.committed_cents),
         "response_working_days": lot.response_working_days,
         "vendors": vendors,
     }
 
 
+def framework_data(framework: Framework, lot_ids: list[int], language: str,
+                   used: consumption.Used) -> dict[str, Any]:
+    return {
+        "id": framework.id, "reference": framework.reference, "title": framework.title(language),
+        "status": framework.status.value, "start_date": framework.start_date,
+        "end_date": framework.end_date, "ceiling_cents": framework.max_value_cents,
+        **_used(used), "remaining_cents": framework.max_value_cents - used.committed_cents,
+        "lot_ids": lot_ids,
+    }
+
+
 # --- Endpoints ----------------------------------------------------------------------------
+
+@blp.get("/frameworks")
+@blp.response(200, FrameworkSchema(many=True))
+def list_frameworks() -> list[dict[str, Any]]:
+    """Every framework agreement, newest first, with what its orders use of its ceiling."""
+    language = reader_language()
+    used = consumption.by_framework()
+    return [framework_data(framework, lot_ids, language, used.get(framework.id,
+                                                                  consumption.Used()))
+            for framework, lot_ids in framework_services.public_frameworks()]
+
 
 @blp.get("/lots")
 @blp.arguments(LotQuerySchema, location="query", as_kwargs=True)
@@ -151,8 +204,8 @@ def lot_data(lot: Lot, framework_reference: str, vendors: int, language: str,
 def list_lots(framework: int | None = None) -> list[dict[str, Any]]:
     """Lots of every framework, by framework then number."""
     language = reader_language()
-    committed = lot_services.committed_cents_by_lot()
-    return [lot_data(lot, reference, vendors, language, committed.get(lot.id, 0))
+    used = consumption.by_lot()
+    return [lot_data(lot, reference, vendors, language, used.get(lot.id, consumption.Used()))
             for lot, reference, vendors in lot_services.lots_with_vendor_counts(framework)]
 
 

@@ -76,6 +76,9 @@ class Framework(Model):
 
     lots: Mapped[list[Lot]] = relationship(back_populates="framework", order_by="Lot.number")
 
+    def title(self, language: str) -> str:
+        return str(getattr(self, f"title_{language}", None) or self.title_fr)
+
 
 class Lot(Model):
     __tablename__ = "lot"

@@ -53,4 +53,9 @@ def _page_sections(actor: User, order: Order) -> hooks.PageSections:
 
 def register(app: Flask) -> None:
     """Called by ``create_app`` (idempotent: tests build many apps in one process)."""
+    from app.catalogue.services import consumption as catalogue_consumption
+    from app.invoicing import consumption
+
     hooks.order_page_sections.contribute(_page_sections)
+    catalogue_consumption.invoiced_cents_by_lot.answer(consumption.invoiced_by_lot)
+    catalogue_consumption.invoiced_cents_by_framework.answer(consumption.invoiced_by_framework)

@@ -53,12 +53,21 @@ def notification_phrases() -> dict[str, Any]:
         "invoice_rejected": _l("Your invoice of order %(reference)s “%(title)s” is "
                                "rejected."),
         "invoice_paid": _l("Your invoice of order %(reference)s “%(title)s” is paid."),
+        "lot_ceiling_threshold": _l("With order %(reference)s, the orders of lot "
+                                    "%(lot_number)s commit %(threshold)s %% of its ceiling "
+                                    "or more."),
+        "framework_ceiling_threshold": _l("With order %(reference)s, the orders of framework "
+                                          "agreement %(framework_reference)s commit "
+                                          "%(threshold)s %% of its ceiling or more."),
     }
 
 
 def notification_text(notification: Notification) -> str:
     params = notification.params or {}
-    values = {"reference": params.get("reference", ""), "title": params.get("title", "")}
+    values = {"reference": params.get("reference", ""), "title": params.get("title", ""),
+              "threshold": params.get("threshold", ""),
+              "lot_number": params.get("lot_number", ""),
+              "framework_reference": params.get("framework_reference", "")}
     phrase = notification_phrases().get(notification.kind)
     if phrase is None:
         return _("News about order %(reference)s “%(title)s”.", **values)

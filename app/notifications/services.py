@@ -19,6 +19,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 
 PAGE_SIZE = 25
+_KEPT = ("threshold", "lot_number", "framework_reference")
 
 
 class AboutOrder(Protocol):
@@ -45,6 +46,9 @@ def notify(users: list[User], kind: str, order: AboutOrder, **context: Any) -> N
                               "reason": context.get("reason", "")}
     if "attempt" in context:
         params["attempt_id"] = context["attempt"].id
+    for key in _KEPT:  # plain values some sentences name (a lot's number, a threshold…)
+        if key in context:
+            params[key] = context[key]
     context["reason"] = params["reason"]
     event = f"{order.id}:{order.audit_count}"  # the audit event just written
     for user in users:

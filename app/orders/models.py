@@ -162,6 +162,22 @@ class OrderApproval(Model):
     staff: Mapped[User] = relationship()
 
 
+class CeilingNotice(Model):
+    """Staff were told that a lot's or a framework's commitment passed ``threshold`` % of its
+    ceiling (DESIGN §9: once per threshold): ``scope`` is ``lot:<id>`` or ``framework:<id>``."""
+
+    __tablename__ = "ceiling_notice"
+    __table_args__ = (UniqueConstraint("scope", "threshold"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40))
+    threshold: Mapped[int] = mapped_column(Integer)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"))
+    committed_cents: Mapped[int] = mapped_column(BigInteger)
+    ceiling_cents: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class OrderEvent(Model):
     """Append-only audit trail; ``hash = sha256(prev_hash + canonical JSON of the row)``."""
 

@@ -314,6 +314,7 @@ def approve(actor: User, order_id: int) -> Order:
     # broker behind it.
     outbox.queue(signals.DISPATCH, {"order_id": order.id})
     _notify_buyer(order, "order_approved")
+    _notify_ceilings(order, ceilings.notice_thresholds(order, lot, framework))
     return order
 
 
@@ -352,6 +353,17 @@ _KINDS_WITH_REASON = {"order_rejected", "order_changes_requested", "order_cancel
 
 def _notify_staff(order: Order, kind: str) -> None:
     notify(staff_recipients(), kind, order)
+
+
+def _notify_ceilings(order: Order, crossings: list[ceilings.Crossing]) -> None:
+    for crossing in crossings:  # the highest threshold passed is enough
+        if any(c.lot is crossing.lot and c.threshold > crossing.threshold for c in crossings):
+            continue
+        kind = "lot_ceiling_threshold" if crossing.lot else "framework_ceiling_threshold"
+        notify(staff_recipients(), kind, order, threshold=crossing.threshold,
+               lot_number=crossing.lot.number if crossing.lot else None,
+               framework_reference=crossing.framework.reference,
+               committed_cents=crossing.committed_cents, ceiling_cents=crossing.ceiling_cents)
 
 
 def _notify_buyer(order: Order, kind: str) -> None:

@@ -1,5 +1,6 @@
 """Invoices: registered against an order by its vendor, one number per vendor, with the UBL
-file when there is one; what a closed order still commits.
+file when there is one; what a closed order still commits; the ceiling thresholds staff were
+told of.
 
 Revision ID: e63a2c9d1f43
 Revises: ebd7ff10d116
@@ -53,9 +54,22 @@ def upgrade():
     # What a closed order still commits of its lot's ceiling: what was invoiced.
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.add_column(sa.Column('closed_committed_cents', sa.BigInteger(), nullable=True))
+    op.create_table('ceiling_notice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=40), nullable=False),
+    sa.Column('threshold', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('committed_cents', sa.BigInteger(), nullable=False),
+    sa.Column('ceiling_cents', sa.BigInteger(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['order.id'], name=op.f('fk_ceiling_notice_order_id_order'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ceiling_notice')),
+    sa.UniqueConstraint('scope', 'threshold', name=op.f('uq_ceiling_notice_scope_threshold'))
+    )
 
 
 def downgrade():
+    op.drop_table('ceiling_notice')
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.drop_column('closed_committed_cents')
     with op.batch_alter_table('invoice', schema=None) as batch_op:

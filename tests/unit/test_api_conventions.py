@@ -71,6 +71,7 @@ def test_without_a_configured_proxy_x_forwarded_for_is_ignored(tmp_path: Path) -
 
 # Everything else under /api/ needs a bearer token (DESIGN §6 "who").
 PUBLIC_ENDPOINTS = {"api-docs.openapi_json", "api_docs_ui.docs", "catalogue_api.list_lots",
+                    "catalogue_api.list_frameworks",
                     "catalogue_api.list_items", "catalogue_api.get_item",
                     "vendors_api.list_vendors", "communes_api.list_communes"}
 

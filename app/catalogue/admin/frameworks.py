@@ -11,6 +11,7 @@ from app.catalogue.admin.blueprint import bp, show_errors
 from app.catalogue.forms import (
     FrameworkForm,
 )
+from app.catalogue.services import consumption
 from app.catalogue.services import frameworks as framework_services
 from app.common.errors import ValidationFailed
 from app.common.web import ViewResult
@@ -33,7 +34,8 @@ FRAMEWORK_FIELDS = {"max_value_cents": "max_value"}
 @admin_required
 def frameworks() -> ViewResult:
     return render_template("admin/frameworks.html",
-                           frameworks=framework_services.list_frameworks(current_user))
+                           frameworks=framework_services.list_frameworks(current_user),
+                           used=consumption.by_framework(), nothing_used=consumption.Used())
 
 
 @bp.route("/frameworks/new", methods=["GET", "POST"])

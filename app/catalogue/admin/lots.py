@@ -23,6 +23,7 @@ from app.catalogue.forms import (
     ranking_form,
 )
 from app.catalogue.models import Lot, LotMembership, MembershipStatus
+from app.catalogue.services import consumption
 from app.catalogue.services import frameworks as framework_services
 from app.catalogue.services import lots as lot_services
 from app.catalogue.services import memberships as membership_services
@@ -109,8 +110,10 @@ def _render_lot(lot: Lot, add_form: AddMemberForm | None = None,
     if rank_form is None:
         rank_form = ranking_form(active)
     rank_fields = [(m, rank_form[f"rank_{m.id}"]) for m in active]
+    used = consumption.by_lot().get(lot.id, consumption.Used())
     return render_template("admin/lot.html", lot=lot, memberships=memberships, active=active,
-                           add_form=add_form, rank_form=rank_form, rank_fields=rank_fields)
+                           add_form=add_form, rank_form=rank_form, rank_fields=rank_fields,
+                           used=used)
 
 
 @bp.route("/lots/<int:lot_id>")

@@ -110,6 +110,18 @@ def list_frameworks(actor: User) -> list[Framework]:
     ).scalars())
 
 
+def public_frameworks() -> list[tuple[Framework, list[int]]]:
+    """Every framework and its lots' ids, newest first (two queries: no login needed, the
+    API's ``/frameworks``)."""
+    frameworks = list(db.session.execute(
+        select(Framework).order_by(Framework.start_date.desc(), Framework.reference)).scalars())
+    lot_ids: dict[int, list[int]] = {}
+    for lot_id, framework_id in db.session.execute(
+            select(Lot.id, Lot.framework_id).order_by(Lot.framework_id, Lot.number)):
+        lot_ids.setdefault(framework_id, []).append(lot_id)
+    return [(framework, lot_ids.get(framework.id, [])) for framework in frameworks]
+
+
 def get_framework(actor: User, framework_id: int) -> Framework:
     require_admin(actor)
     framework = db.session.get(Framework, framework_id)

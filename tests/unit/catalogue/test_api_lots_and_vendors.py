@@ -151,7 +151,7 @@ def test_lots_take_the_same_number_of_queries_for_few_or_many_lots_and_vendors(
     with count_queries() as many:
         lots = client.get("/api/v1/lots").get_json()
     assert len(lots) == 43 and lots[-1]["vendors"] == 20
-    assert len(few) == len(many) == 2, (few, many)  # the lots, the committed amounts
+    assert len(few) == len(many) == 3, (few, many)  # the lots, the committed, the invoiced
 
 
 def test_vendors_take_the_same_number_of_queries_for_few_or_many(
