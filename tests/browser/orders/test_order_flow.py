@@ -380,24 +380,6 @@ def test_order_page_has_no_wcag_violation(language_context: ContextFactory,
     assert_accessible(page, f"{name} [{lang}]")
 
 
-@pytest.mark.parametrize("user", [BUYER, STAFF])
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_next_steps_panel_has_no_wcag_violation(language_context: ContextFactory,
-                                                    live_app: LiveApp, orders: Orders,
-                                                    lang: str, user: str) -> None:
-    """The "what happens next" panel of a submitted order, as its buyer and as staff."""
-    page = language_context(lang, user=user, audit=True).new_page()
-    page.goto("/")
-    switch_language(page, lang)
-    _goto(page, f"/orders/{orders.submitted}")
-    panel = page.get_by_role("region", name=live_app.tr(lang, "What happens next"))
-    expect(panel).to_be_visible()
-    expect(panel.locator("h3")).to_have_text(
-        live_app.tr(lang, "The participation service reviews the order") if user == BUYER
-        else live_app.tr(lang, "The participation service decides"))
-    assert_accessible(page, f"next steps panel, {user} [{lang}]")
-
-
 @pytest.mark.parametrize("path", ["/orders/new?lot={lot}", "/orders/{order}"])
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_order_pages_reflow_at_320_css_pixels(language_context: ContextFactory,
