@@ -20,6 +20,7 @@ from app.orders.models import Order
 
 def _page_sections(actor: User, order: Order) -> hooks.PageSections:
     from app.assignment import history
+    from app.assignment.attempt_reads import open_deadline_fact
     from app.assignment.history_words import event_sentence
     from app.assignment.labels import ATTEMPT_KINDS, attempt_state_label, file_size
 
@@ -28,7 +29,8 @@ def _page_sections(actor: User, order: Order) -> hooks.PageSections:
         context={"events": history.order_history(actor, order.id),
                  "attempts": history.assignment_timeline(actor, order),
                  "attempt_state": attempt_state_label, "attempt_kind": ATTEMPT_KINDS.word,
-                 "event_sentence": event_sentence, "file_size": file_size})
+                 "event_sentence": event_sentence, "file_size": file_size},
+        facts=open_deadline_fact(actor, order))
 
 
 def _events(actor: User, order_id: int) -> list[dict[str, Any]]:

@@ -48,7 +48,8 @@ def _page_sections(actor: User, order: Order) -> hooks.PageSections:
         "move_button": MOVE_WORDS.button, "move_urls": MOVE_URLS,
         "invoice_state": INVOICE_STATES.word, "is_overdue": reads.is_overdue}
     return hooks.PageSections(templates=["invoicing/order_sections.html"], position=60,
-                              context=context)
+                              context=context, facts={"open_invoices": sum(
+                                  1 for i in invoices if i.state in reads.UNPAID_STATES)})
 
 
 def register(app: Flask) -> None:

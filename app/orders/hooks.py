@@ -19,11 +19,14 @@ from app.orders.models import Order
 @dataclass(frozen=True)
 class PageSections:
     """Templates included at the end of the order page, and what they read. Sections with a
-    lower ``position`` come first (the execution's, 50, before the assignment's history)."""
+    lower ``position`` come first (the execution's, 50, before the assignment's history).
+    ``facts`` are what the package knows for the page's "what happens next" (the keys of
+    ``app.orders.next_steps``)."""
 
     templates: list[str] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
     position: int = 100
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def _no_events(actor: User, order_id: int) -> list[dict[str, Any]]:
@@ -40,10 +43,12 @@ def page_sections(actor: User, order: Order) -> PageSections:
     """Every package's sections for the order page, in their places, as one."""
     templates: list[str] = []
     context: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
     for part in sorted(order_page_sections(actor, order), key=lambda part: part.position):
         templates.extend(part.templates)
         context.update(part.context)
-    return PageSections(templates=templates, context=context)
+        facts.update(part.facts)
+    return PageSections(templates=templates, context=context, facts=facts)
 
 # The order's events as ``actor`` may read them, as ``EventSchema`` dicts (404 when the
 # order is not theirs).

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.orders import ceilings, hooks, services, workflow
 from app.orders.forms import ConfirmForm, ReasonForm
 from app.orders.models import Order, OrderEvent, OrderStatus
+from app.orders.next_steps import next_steps
 from app.orders.views import bp
 from app.orders.views.helpers import EDITABLE, check_form, may_submit, require_move
 
@@ -57,6 +58,7 @@ def _render_show(order: Order, reason_form: ReasonForm | None = None) -> ViewRes
     return render_template(
         "orders/show.html", sections=sections.templates, **sections.context,
         order=order, status_reason=_status_reason(order),
+        next_steps=next_steps(order, current_user, sections.facts),
         actions=set(workflow.allowed_actions(order, role)) & PAGE_ACTIONS,
         editable=role == Role.BUYER.value and order.status in EDITABLE,
         may_submit=may_submit() if role == Role.BUYER.value else False,
