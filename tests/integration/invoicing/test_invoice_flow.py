@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from lxml import etree
 from sqlalchemy import func, select
@@ -68,6 +68,9 @@ class Api:
         db.session.commit()
 
     def call(self, method: str, who: str, path: str, expect: int, **kwargs: Any) -> Any:
+        # The requests share the test's app context: forget the last request's user, which
+        # Flask-Login keeps on ``g``, so each token is read afresh.
+        g.pop("_login_user", None)
         response = self.client.open(f"/api/v1{path}", method=method,
                                     headers=self.tokens[who], **kwargs)
         assert response.status_code == expect, (path, response.get_data(as_text=True))
