@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.auth.labels import ORGANISATION_TYPE_LABELS, ROLE_LABELS
 from app.auth.passwords import MIN_PASSWORD_LENGTH
@@ -44,8 +44,8 @@ class RegistrationForm(FlaskForm):
     enterprise_number = StringField(
         _l("Enterprise number (optional)"),
         description=_l("The BCE/KBO number, for example 0207.373.429."),
-        validators=[Optional(), Regexp(r"^[01]\d{3}[.\s]?\d{3}[.\s]?\d{3}$",
-                                       message=_l("Use the form 0123.456.789.")), SingleLine()],
+        # Checked (check digits included) by the registration service.
+        validators=[Optional(), Length(max=30), SingleLine()],
     )
     address = StringField(_l("Address (optional)"),
                           validators=[Optional(), Length(max=300), SingleLine()],
