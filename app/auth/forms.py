@@ -136,3 +136,24 @@ class CreateUserForm(FlaskForm):
     organisation = SelectField(_l("Organisation (for buyers)"), coerce=coerce_choice_id,
                                validate_choice=False)
     language = SelectField(_l("Language"), choices=language_choices)
+
+
+class InvoicingDetailsForm(FlaskForm):
+    """The organisation's invoicing details (checked again by app.auth.invoicing_details)."""
+
+    enterprise_number = StringField(
+        _l("Enterprise number (optional)"),
+        description=_l("The BCE/KBO number, for example 0207.373.429."),
+        validators=[Optional(), Length(max=30), SingleLine()])
+    invoicing_address = TextAreaField(
+        _l("Invoicing address (optional)"),
+        description=_l("Leave it empty when invoices go to the organisation's address."),
+        validators=[Optional(), Length(max=1000), MultiLine()],
+        render_kw={"autocomplete": "street-address", "rows": 4})
+    invoicing_contact_name = StringField(
+        _l("Name of the invoicing contact (optional)"),
+        validators=[Optional(), Length(max=200), SingleLine()], render_kw={"autocomplete": "name"})
+    invoicing_contact_email = EmailField(
+        _l("E-mail address of the invoicing contact (optional)"),
+        validators=[Optional(), Length(max=254), SingleLine()],
+        render_kw={"autocomplete": "email"})
