@@ -50,7 +50,7 @@ def me() -> ResponseReturnValue:
 
 # --- The buyer's organisation and its invoicing details -------------------------------------
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 class OrganisationSchema(ma.Schema):
