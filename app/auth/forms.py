@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.auth.labels import ORGANISATION_TYPE_LABELS, ROLE_LABELS
 from app.auth.passwords import MIN_PASSWORD_LENGTH
@@ -44,8 +44,8 @@ class RegistrationForm(FlaskForm):
     enterprise_number = StringField(
         _l("Enterprise number (optional)"),
         description=_l("The BCE/KBO number, for example 0207.373.429."),
-        validators=[Optional(), Regexp(r"^[01]\d{3}[.\s]?\d{3}[.\s]?\d{3}$",
-                                       message=_l("Use the form 0123.456.789.")), SingleLine()],
+        # Checked (check digits included) by the registration service.
+        validators=[Optional(), Length(max=30), SingleLine()],
     )
     address = StringField(_l("Address (optional)"),
                           validators=[Optional(), Length(max=300), SingleLine()],
@@ -136,3 +136,24 @@ class CreateUserForm(FlaskForm):
     organisation = SelectField(_l("Organisation (for buyers)"), coerce=coerce_choice_id,
                                validate_choice=False)
     language = SelectField(_l("Language"), choices=language_choices)
+
+
+class InvoicingDetailsForm(FlaskForm):
+    """The organisation's invoicing details (checked again by app.auth.invoicing_details)."""
+
+    enterprise_number = StringField(
+        _l("Enterprise number (optional)"),
+        description=_l("The BCE/KBO number, for example 0207.373.429."),
+        validators=[Optional(), Length(max=30), SingleLine()])
+    invoicing_address = TextAreaField(
+        _l("Invoicing address (optional)"),
+        description=_l("Leave it empty when invoices go to the organisation's address."),
+        validators=[Optional(), Length(max=1000), MultiLine()],
+        render_kw={"autocomplete": "street-address", "rows": 4})
+    invoicing_contact_name = StringField(
+        _l("Name of the invoicing contact (optional)"),
+        validators=[Optional(), Length(max=200), SingleLine()], render_kw={"autocomplete": "name"})
+    invoicing_contact_email = EmailField(
+        _l("E-mail address of the invoicing contact (optional)"),
+        validators=[Optional(), Length(max=254), SingleLine()],
+        render_kw={"autocomplete": "email"})

@@ -50,6 +50,11 @@ class Organisation(Model):
     type: Mapped[OrganisationType] = mapped_column(enum_type(OrganisationType, "org_type"))
     enterprise_number: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(300), default="")
+    # Where invoices go when it is not the address above, and who handles them (DESIGN §9:
+    # copied onto each order form when the order is assigned).
+    invoicing_address: Mapped[str | None] = mapped_column(Text)
+    invoicing_contact_name: Mapped[str | None] = mapped_column(String(200))
+    invoicing_contact_email: Mapped[str | None] = mapped_column(String(254))
     status: Mapped[AdhesionStatus] = mapped_column(
         enum_type(AdhesionStatus, "adhesion_status"), default=AdhesionStatus.PENDING
     )

@@ -24,6 +24,7 @@ from app.auth.models import (
     Role,
     User,
 )
+from app.common import enterprise_number
 from app.common.errors import ValidationFailed
 from app.common.mail import queue_email
 from app.common.single_line import single_line_problem
@@ -54,6 +55,9 @@ def _field_errors(data: Registration) -> dict[str, list[str]]:
         problem = single_line_problem(getattr(data, field))
         if problem:
             errors[field] = [problem]
+    number_problem = enterprise_number.problem(data.enterprise_number)
+    if number_problem and "enterprise_number" not in errors:
+        errors["enterprise_number"] = [number_problem]
     if not data.organisation_name.strip() and "organisation_name" not in errors:
         errors["organisation_name"] = [str(_l("This field is required."))]
     if data.organisation_type not in {t.value for t in OrganisationType}:
@@ -90,7 +94,7 @@ def register_organisation(data: Registration) -> RegistrationOutcome:
     if services.user_by_email(email) is None and _organisation_named(name) is None:
         organisation = Organisation(
             name=name, type=OrganisationType(data.organisation_type),
-            enterprise_number=data.enterprise_number.strip() or None,
+            enterprise_number=enterprise_number.normalise_optional(data.enterprise_number),
             address=data.address.strip(), status=AdhesionStatus.PENDING)
         user = User(email=email, full_name=data.full_name.strip(), role=Role.BUYER,
                     organisation=organisation, language=Language(data.language),

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth import companies, services
+from app.auth import companies, invoicing_details, services
 from app.auth.decorators import admin_required, staff_required
-from app.auth.forms import ConfirmForm, CreateUserForm, SuspendForm
+from app.auth.forms import ConfirmForm, CreateUserForm, InvoicingDetailsForm, SuspendForm
 from app.auth.labels import template_labels
 from app.auth.models import Organisation
 from app.common.errors import ValidationFailed
@@ -72,6 +72,28 @@ def suspend(organisation_id: int) -> ViewResult:
             flash(_("%(name)s is suspended.", name=org.name), "success")
             return redirect(url_for("staff.organisation", organisation_id=organisation_id))
     return render_template("staff/suspend.html", organisation=org, form=form)
+
+
+@bp.route("/organisations/<int:organisation_id>/invoicing", methods=["GET", "POST"])
+@staff_required
+def invoicing(organisation_id: int) -> ViewResult:
+    org = invoicing_details.organisation_for(current_user, organisation_id)
+    form = InvoicingDetailsForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            invoicing_details.update_invoicing_details(
+                current_user, organisation_id,
+                {name: form[name].data or "" for name in invoicing_details.FIELDS})
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The invoicing details are saved."), "success")
+            return redirect(url_for("staff.organisation", organisation_id=organisation_id))
+    return render_template("auth/invoicing.html", form=form, organisation=org,
+                           missing=invoicing_details.missing_details(org),
+                           back=url_for("staff.organisation", organisation_id=organisation_id))
 
 
 @bp.route("/users")

@@ -20,18 +20,19 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from app.auth import registration, services, sessions
+from app.auth import invoicing_details, registration, services, sessions
 from app.auth.forms import (
     ApiTokenForm,
     ChangePasswordForm,
     ConfirmForm,
     ForgotPasswordForm,
+    InvoicingDetailsForm,
     LanguageForm,
     LoginForm,
     RegistrationForm,
     ResetPasswordForm,
 )
-from app.auth.models import User
+from app.auth.models import Role, User
 from app.common.api_auth import API_PATH
 from app.common.errors import Conflict, ValidationFailed
 from app.common.web import ViewResult, apply_errors, safe_next
@@ -214,7 +215,33 @@ def _render_settings(**forms: object) -> ViewResult:
         revoke_form=ConfirmForm(),
         tokens=services.list_api_tokens(current_user),
         new_token=forms.get("new_token"),
+        missing_invoicing=(invoicing_details.missing_details(current_user.organisation)
+                           if current_user.role is Role.BUYER and current_user.organisation
+                           else None),
     )
+
+
+@bp.route("/settings/invoicing", methods=["GET", "POST"])
+@login_required
+def settings_invoicing() -> ViewResult:
+    """Any buyer of the organisation fills in its invoicing details."""
+    organisation = invoicing_details.own_organisation(current_user)
+    form = InvoicingDetailsForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            invoicing_details.update_invoicing_details(
+                current_user, organisation.id,
+                {name: form[name].data or "" for name in invoicing_details.FIELDS})
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The invoicing details are saved."), "success")
+            return redirect(url_for("auth.settings_invoicing"))
+    return render_template("auth/invoicing.html", form=form, organisation=organisation,
+                           missing=invoicing_details.missing_details(organisation),
+                           back=url_for("auth.settings"))
 
 
 @bp.route("/settings/language", methods=["POST"])

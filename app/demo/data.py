@@ -344,6 +344,26 @@ VENDORS = [
       "recommendations.")),
 ]
 
+# vendor name -> its (valid, made-up) Belgian enterprise number, carried on the order forms
+VENDOR_ENTERPRISE_NUMBERS = {
+    "Agora Participation SRL": "0412.345.614",
+    "Stad in Gesprek VZW": "0423.456.765",
+    "Civic Lab Brussels SC": "0434.567.819",
+    "Dialogue & Territoires ASBL": "0445.678.970",
+    "Inclusio Participation SRL": "0456.789.034",
+    "Pixel Commun SC": "0567.890.161",
+    "Signes & Voix ASBL": "0678.901.218",
+    "Meten & Weten BV": "0789.012.351",
+}
+
+# organisation name -> invoicing address, contact name, contact e-mail (the second
+# organisation has none, so its buyers see what their order forms lack)
+INVOICING_DETAILS = {
+    "Commune d'Ixelles / Gemeente Elsene": (
+        "Service des finances / Dienst Financiën\nChaussée d'Ixelles 168\n1050 Ixelles",
+        "Service des finances", "factures@ixelles.demo.example"),
+}
+
 # lot number -> vendor indexes in rank order (a vendor missing from a lot joins at the end)
 MEMBERSHIPS = {
     1: [0, 2, 3],
@@ -357,6 +377,6 @@ MEMBERSHIPS = {
 ORGANISATIONS = [
     ("Commune d'Ixelles / Gemeente Elsene", OrganisationType.COMMUNE, "0207.373.429",
      "buyer1@demo.example", "Claire Dubois", Language.FR),
-    ("CPAS de Saint-Gilles / OCMW Sint-Gillis", OrganisationType.CPAS, "0212.345.678",
+    ("CPAS de Saint-Gilles / OCMW Sint-Gillis", OrganisationType.CPAS, "0212.345.668",
      "buyer2@demo.example", "Pieter Janssens", Language.NL),
 ]

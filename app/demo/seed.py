@@ -24,11 +24,13 @@ from app.catalogue.models import (
 )
 from app.demo.data import (
     FRAMEWORK_REFERENCE,
+    INVOICING_DETAILS,
     ITEMS,
     LOT_DESCRIPTIONS,
     LOTS,
     MEMBERSHIPS,
     ORGANISATIONS,
+    VENDOR_ENTERPRISE_NUMBERS,
     VENDORS,
 )
 from app.extensions import db
@@ -99,6 +101,8 @@ def seed_demo() -> SeedReport:
                             presentation_fr=pres_fr, presentation_nl=pres_nl,
                             presentation_en=pres_en)
             db.session.add(vendor)
+        if vendor.enterprise_number is None:
+            vendor.enterprise_number = VENDOR_ENTERPRISE_NUMBERS[name]
         vendors.append(vendor)
     db.session.flush()
 
@@ -131,8 +135,11 @@ def seed_demo() -> SeedReport:
             select(Organisation).where(Organisation.name == name)
         ).scalar_one_or_none()
         if org is None:
+            address, contact, contact_email = INVOICING_DETAILS.get(name, (None, None, None))
             org = Organisation(name=name, type=org_type, enterprise_number=enterprise_number,
-                               status=AdhesionStatus.APPROVED)
+                               status=AdhesionStatus.APPROVED, invoicing_address=address,
+                               invoicing_contact_name=contact,
+                               invoicing_contact_email=contact_email)
             db.session.add(org)
         ensure_user(email, Role.BUYER, person, language, organisation=org)
     ensure_user("staff1@demo.example", Role.STAFF, "Sofia Benali")

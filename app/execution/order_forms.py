@@ -44,11 +44,11 @@ def _titles(row: Any) -> dict[str, str]:
 def _buyer(order: Order) -> Party:
     organisation = order.organisation
     requester = db.session.get(User, order.created_by_id)
-    address = getattr(organisation, "invoicing_address", "") or organisation.address
-    name = getattr(organisation, "invoicing_contact_name", "") or (
-        requester.display_name if requester else "")
-    email = getattr(organisation, "invoicing_contact_email", "") or (
-        requester.email if requester else "")
+    # The invoicing address when the organisation has one; the invoicing contact, else the
+    # person who made the order. Copied now: the form keeps them as they are at assignment.
+    address = organisation.invoicing_address or organisation.address
+    name = organisation.invoicing_contact_name or (requester.display_name if requester else "")
+    email = organisation.invoicing_contact_email or (requester.email if requester else "")
     return Party(name=organisation.name, enterprise_number=organisation.enterprise_number,
                  address=address or None, contact_name=name or None,
                  contact_email=email or None)

@@ -10,7 +10,6 @@ an application context is needed as for the PDF.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from flask_babel import gettext as _
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from app.common import enterprise_number
 from app.common.i18n import in_language
 from app.common.time import to_brussels
 from app.execution.order_form import FormLine, OrderFormData, Party, localised
@@ -44,12 +44,9 @@ class UblOrderError(ValueError):
 
 
 def enterprise_digits(number: str | None) -> str | None:
-    """A Belgian enterprise number (``0207.373.429``) as its ten digits, or None when it is
-    missing or fails its check (97 minus the first eight digits modulo 97)."""
-    digits = re.sub(r"[\s.]", "", number or "")
-    if not re.fullmatch(r"[01]\d{9}", digits):
-        return None
-    return digits if 97 - int(digits[:8]) % 97 == int(digits[8:]) else None
+    """A Belgian enterprise number (``0207.373.429``, ``BE0207373429``) as its ten digits, or
+    None when it is missing or fails its check (the same check as at entry)."""
+    return enterprise_number.digits(number)
 
 
 def _amount(cents: int) -> str:

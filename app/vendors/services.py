@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.auth.services import require_admin
-from app.common import admin_log
+from app.common import admin_log, enterprise_number
 from app.common.errors import NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.common.pagination import Page
@@ -44,9 +44,9 @@ def _errors(data: VendorData, vendor_id: int | None) -> dict[str, list[str]]:
     elif db.session.execute(select(Vendor.id).where(
             func.lower(Vendor.name) == name.lower(), Vendor.id != (vendor_id or 0))).first():
         errors["name"] = [str(_l("Another vendor has this name."))]
-    number = data.enterprise_number.strip()
-    if number and not re.fullmatch(r"[01]\d{3}[.\s]?\d{3}[.\s]?\d{3}", number):
-        errors["enterprise_number"] = [str(_l("Use the form 0123.456.789."))]
+    number_problem = enterprise_number.problem(data.enterprise_number)
+    if number_problem:
+        errors["enterprise_number"] = [number_problem]
     email = data.contact_email.strip()
     if email and (not _EMAIL_RE.match(email) or len(email) > 254):
         errors["contact_email"] = [str(_l("Enter a valid e-mail address."))]
@@ -66,7 +66,7 @@ def _errors(data: VendorData, vendor_id: int | None) -> dict[str, list[str]]:
 
 def _apply(vendor: Vendor, data: VendorData) -> None:
     vendor.name = data.name.strip()
-    vendor.enterprise_number = data.enterprise_number.strip() or None
+    vendor.enterprise_number = enterprise_number.normalise_optional(data.enterprise_number)
     vendor.contact_email = data.contact_email.strip().lower() or None
     vendor.service_languages = ",".join(lang for lang in LANGUAGES
                                         if lang in data.service_languages)

@@ -47,7 +47,7 @@ def test_register_approve_log_in_and_switch_language(
     expect(visitor.locator("h1")).to_have_text(t("Register your organisation"))
     visitor.get_by_label(t("Name of the organisation"), exact=True).fill(org_name)
     visitor.get_by_label(t("Type of organisation"), exact=True).select_option(label=t("Commune"))
-    visitor.get_by_label(t("Enterprise number (optional)"), exact=True).fill("0207.373.430")
+    visitor.get_by_label(t("Enterprise number (optional)"), exact=True).fill("0207.373.429")
     visitor.get_by_label(t("Address (optional)"), exact=True).fill("Rue de la Loi 1, Bruxelles")
     visitor.get_by_label(t("Your full name"), exact=True).fill("Léa Martin")
     visitor.get_by_label(t("Your professional e-mail address"), exact=True).fill(email)

@@ -82,6 +82,7 @@ def test_a_second_account_with_the_same_email_in_other_case_is_refused(
     ("password", "short"),
     ("password_confirm", "something else entirely"),
     ("enterprise_number", "12"),
+    ("enterprise_number", "0207.373.430"),
     ("language", "de"),
 ])
 def test_bad_registration_input_names_the_field_and_saves_nothing(
@@ -91,6 +92,26 @@ def test_bad_registration_input_names_the_field_and_saves_nothing(
     html = response.get_data(as_text=True)
     assert f'id="{field}-error"' in html
     assert rows(Organisation) == 0 and rows(User) == 0
+
+
+@pytest.mark.parametrize("typed", ["BE0207373429", "0207 373 429", "0207373429"])
+def test_the_enterprise_number_is_checked_and_kept_in_the_dotted_form(
+        client: FlaskClient, typed: str) -> None:
+    response = client.post("/register", data={**REGISTRATION, "enterprise_number": typed})
+
+    assert response.status_code == 302
+    org = db.session.execute(select(Organisation)).scalar_one()
+    assert org.enterprise_number == "0207.373.429"
+
+
+def test_a_bad_check_digit_is_named_on_the_registration_form_in_french(
+        client: FlaskClient) -> None:
+    response = client.post("/register", data={**REGISTRATION, "enterprise_number": "0207.373.430"},
+                           headers={"Accept-Language": "fr-BE"})
+
+    html = response.get_data(as_text=True)
+    assert 'href="#enterprise_number">Numéro d\'entreprise (facultatif):' in html
+    assert rows(Organisation) == 0
 
 
 def test_the_service_refuses_a_taken_organisation_name_whatever_the_case(

@@ -157,7 +157,7 @@ def build_api_catalogue() -> Catalogue:
     vendors = {
         "agora": Vendor(name="Agora Participation SRL", service_languages="fr,nl",
                         contact_email="secret-contact@agora.example",
-                        enterprise_number="0123.456.789",
+                        enterprise_number="0123.456.749",
                         presentation_fr="Démocratie délibérative.",
                         presentation_nl="Deliberatieve democratie."),
         "stad": Vendor(name="Stad in Gesprek VZW", service_languages="nl,fr,en",

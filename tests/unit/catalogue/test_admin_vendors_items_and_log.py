@@ -34,7 +34,7 @@ from .support import (
 
 # --- Vendors ---------------------------------------------------------------------------------
 
-VENDOR_FORM = {"name": "Participation Plus SRL", "enterprise_number": "0123.456.789",
+VENDOR_FORM = {"name": "Participation Plus SRL", "enterprise_number": "BE 0123 456 749",
                "contact_email": "Hello@Plus.example", "service_languages": ["fr", "en"],
                "presentation_fr": "Bureau bruxellois.", "presentation_nl": "",
                "presentation_en": "", "active": "y"}
@@ -45,7 +45,7 @@ def test_an_admin_creates_then_edits_a_vendor(client: FlaskClient, admin: User) 
     vendor = db.session.execute(
         select(Vendor).where(Vendor.name == "Participation Plus SRL")).scalar_one()
     assert vendor.service_languages == "fr,en" and vendor.contact_email == "hello@plus.example"
-    assert vendor.active
+    assert vendor.active and vendor.enterprise_number == "0123.456.749"
     html = page(client, f"/admin/vendors/{vendor.id}/edit")
     assert 'checked id="service_languages-0"' in html
     assert 'id="service_languages-1"' in html and 'checked id="service_languages-1"' not in html
@@ -66,6 +66,9 @@ def test_a_bad_vendor_is_shown_again_with_the_fields_named_and_nothing_saved(
     html = client.post("/admin/vendors/new", data=bad).get_data(as_text=True)
     for field in ("service_languages", "contact_email", "enterprise_number"):
         assert f'id="{field}-error"' in html, field
+    bad_check = client.post("/admin/vendors/new",
+                            data={**VENDOR_FORM, "enterprise_number": "0123.456.789"})
+    assert 'id="enterprise_number-error"' in bad_check.get_data(as_text=True)
     taken = client.post("/admin/vendors/new",
                         data={**VENDOR_FORM, "name": catalogue.vendors()[0].name.upper()})
     assert 'id="name-error"' in taken.get_data(as_text=True)
