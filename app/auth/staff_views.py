@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from app.auth import companies, invoicing_details, services
 from app.auth.decorators import admin_required, staff_required
-from app.auth.forms import ConfirmForm, CreateUserForm, InvoicingDetailsForm, SuspendForm
+from app.auth.forms import ConfirmForm, CreateUserForm, SuspendForm
 from app.auth.labels import template_labels
 from app.auth.models import Organisation
+from app.auth.views import invoicing_page
 from app.common.errors import ValidationFailed
 from app.common.pagination import page_arg
 from app.common.web import ViewResult, apply_errors
@@ -77,23 +78,9 @@ def suspend(organisation_id: int) -> ViewResult:
 @bp.route("/organisations/<int:organisation_id>/invoicing", methods=["GET", "POST"])
 @staff_required
 def invoicing(organisation_id: int) -> ViewResult:
-    org = invoicing_details.organisation_for(current_user, organisation_id)
-    form = InvoicingDetailsForm(obj=org)
-    if form.validate_on_submit():
-        try:
-            invoicing_details.update_invoicing_details(
-                current_user, organisation_id,
-                {name: form[name].data or "" for name in invoicing_details.FIELDS})
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(_("The invoicing details are saved."), "success")
-            return redirect(url_for("staff.organisation", organisation_id=organisation_id))
-    return render_template("auth/invoicing.html", form=form, organisation=org,
-                           missing=invoicing_details.missing_details(org),
-                           back=url_for("staff.organisation", organisation_id=organisation_id))
+    page = url_for("staff.organisation", organisation_id=organisation_id)
+    return invoicing_page(invoicing_details.organisation_for(current_user, organisation_id),
+                          saved=page, back=page)
 
 
 @bp.route("/users")

@@ -32,7 +32,7 @@ from app.auth.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from app.auth.models import Role, User
+from app.auth.models import Organisation, Role, User
 from app.common.api_auth import API_PATH
 from app.common.errors import Conflict, ValidationFailed
 from app.common.web import ViewResult, apply_errors, safe_next
@@ -226,6 +226,13 @@ def _render_settings(**forms: object) -> ViewResult:
 def settings_invoicing() -> ViewResult:
     """Any buyer of the organisation fills in its invoicing details."""
     organisation = invoicing_details.own_organisation(current_user)
+    return invoicing_page(organisation, saved=url_for("auth.settings_invoicing"),
+                          back=url_for("auth.settings"))
+
+
+def invoicing_page(organisation: Organisation, *, saved: str, back: str) -> ViewResult:
+    """The invoicing details form of ``organisation`` (the buyer's own, or any for staff):
+    shown, or saved and redirected to ``saved``; the service checks the actor."""
     form = InvoicingDetailsForm(obj=organisation)
     if form.validate_on_submit():
         try:
@@ -238,10 +245,9 @@ def settings_invoicing() -> ViewResult:
         else:
             db.session.commit()
             flash(_("The invoicing details are saved."), "success")
-            return redirect(url_for("auth.settings_invoicing"))
+            return redirect(saved)
     return render_template("auth/invoicing.html", form=form, organisation=organisation,
-                           missing=invoicing_details.missing_details(organisation),
-                           back=url_for("auth.settings"))
+                           missing=invoicing_details.missing_details(organisation), back=back)
 
 
 @bp.route("/settings/language", methods=["POST"])

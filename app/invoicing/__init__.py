@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from app.auth.models import Role, User
-from app.orders import hooks
+from app.orders import ceilings, hooks
 from app.orders.models import Order, OrderStatus
 
 # From here on the order page shows the invoices' section.
@@ -30,17 +30,15 @@ def _page_sections(actor: User, order: Order) -> hooks.PageSections:
         return hooks.PageSections(templates=[], context={}, position=60)
     invoices = reads.of_order(actor, order)
     money = reads.order_money(order, invoices)
-    committed = (order.closed_committed_cents if order.status is OrderStatus.CLOSED
-                 and order.closed_committed_cents is not None else order.total_excl_vat_cents)
     lot_figures = None
     if actor.is_staff:  # how much of the lot's ceiling the orders use, for the service
-        from app.invoicing.consumption import lot_consumption
+        from app.catalogue.services import consumption
 
-        lot_figures = lot_consumption(order.lot)
+        lot_figures = consumption.by_lot().get(order.lot_id, consumption.Used())
     context: dict[str, Any] = {
-        "lot_figures": lot_figures,
+        "lot_figures": lot_figures, "lot_ceiling_cents": order.lot.ceiling_cents,
         "invoice_section": True, "invoices": invoices, "money": money,
-        "committed": committed,
+        "committed": ceilings.order_committed_cents(order),
         "can_register": (actor.role is Role.VENDOR and order.vendor_id == actor.vendor_id
                          and order.status in services.INVOICEABLE),
         "can_close": actor.is_staff and order.status is OrderStatus.COMPLETED,

@@ -26,6 +26,13 @@ _COMMITTED = case(
     else_=Order.total_excl_vat_cents)
 
 
+def order_committed_cents(order: Order) -> int:
+    """What one order commits (the same rule as ``_COMMITTED``, for a loaded order)."""
+    if order.status is OrderStatus.CLOSED and order.closed_committed_cents is not None:
+        return order.closed_committed_cents
+    return order.total_excl_vat_cents
+
+
 def committed_cents(*, lot_id: int | None = None, framework_id: int | None = None) -> int:
     """Sum of the orders approved or later and not cancelled."""
     query = select(func.coalesce(func.sum(_COMMITTED), 0)).where(
