@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from config import load_config
@@ -136,12 +136,18 @@ def _register_template_helpers(app: Flask) -> None:
 
         from app.notifications.services import unread_count
 
+        def unread_notifications() -> int:
+            """Counted once per request and only when a page shows it (an e-mail rendered
+            during the request never asks)."""
+            if not (has_request_context() and current_user and current_user.is_authenticated):
+                return 0
+            if "unread_notifications" not in g:
+                g.unread_notifications = unread_count(current_user)
+            return int(g.unread_notifications)
+
         locale = get_locale()
-        unread = (unread_count(current_user)
-                  if has_request_context() and current_user and current_user.is_authenticated
-                  else 0)
         return {
-            "unread_notifications": unread,
+            "unread_notifications": unread_notifications,
             "current_language": str(locale.language) if locale else "fr",
             "language_names": LANGUAGE_NAMES,
             # E-mails are rendered outside requests too (CLI, workers).

@@ -21,7 +21,7 @@ from marshmallow.validate import OneOf, Range
 from werkzeug.datastructures import FileStorage
 
 from app.assignment import quote_documents
-from app.assignment.attempt_reads import get_attempt, vendor_attempts
+from app.assignment.attempt_reads import attempts_page, get_attempt
 from app.assignment.models import AttemptKind, AttemptState, QuoteDocument, VendorAttempt
 from app.assignment.services import answers, dispatch
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
@@ -150,15 +150,31 @@ def _offer_responses(view: Any) -> Any:
     return blp.doc(security=BEARER)(view)
 
 
+class OfferQuerySchema(ma.Schema):
+    page = Int(load_default=1, validate=Range(
+        1, 100_000, error=_l("Enter a page number between 1 and 100 000.")))
+    per_page = Int(load_default=100, validate=Range(
+        1, 100, error=_l("Enter a number between 1 and 100.")))
+
+
 @blp.get("/offers")
-@blp.response(200, OfferSchema(many=True))
+@blp.arguments(OfferQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, OfferSchema(many=True), headers={
+    "X-Total-Count": {"description": "How many offers and invitations in all.",
+                      "schema": {"type": "integer"}},
+    "Link": {"description": "`rel=\"next\"` (and `prev`) pages, when there are more.",
+             "schema": {"type": "string"}}})
 @_offer_responses
-def list_offers() -> ResponseReturnValue:
-    """The caller's company's offers and invitations, newest first (vendor users)."""
-    attempts = vendor_attempts(current_user)
-    documents = quote_documents.documents_for([a.id for a in attempts])
-    db.session.commit()
-    return [offer_data(a, documents.get(a.id)) for a in attempts]
+def list_offers(page: int, per_page: int) -> ResponseReturnValue:
+    """The caller's company's offers and invitations, newest first (vendor users), 100 a
+    page: `X-Total-Count` says how many in all and `Link` gives the next page."""
+    found = attempts_page(current_user, page, per_page)
+    documents = quote_documents.documents_for([a.id for a in found.items])
+    links = [f'<{url_for("orders_api.list_offers", page=n, per_page=per_page, _external=True)}>'
+             f'; rel="{rel}"' for n, rel in ((page + 1, "next"), (page - 1, "prev"))
+             if 1 <= n <= found.pages]
+    headers = {"X-Total-Count": str(found.total), **({"Link": ", ".join(links)} if links else {})}
+    return [offer_data(a, documents.get(a.id)) for a in found.items], 200, headers
 
 
 @blp.post(f"/offers/{_OFFER}/accept")
@@ -239,7 +255,6 @@ def offer_document(attempt_id: int) -> ResponseReturnValue:
     """The written quote the caller's company sent with its quote (404 if none)."""
     document = quote_documents.for_vendor(current_user, attempt_id)
     response = private_attachment(document.content, document.filename, "application/pdf")
-    db.session.commit()
     return response
 
 

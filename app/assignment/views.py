@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.assignment import quote_documents
-from app.assignment.attempt_reads import get_attempt, vendor_attempts
+from app.assignment.attempt_reads import get_attempt, past_attempts, vendor_attempts
 from app.assignment.forms import ACCEPT, CONFLICT, DECLINE, QUOTE, AnswerForm, answer_choices
 from app.assignment.labels import ATTEMPT_KINDS, attempt_state_label, file_size
 from app.assignment.models import OPEN_ATTEMPT_STATES, AttemptKind, VendorAttempt
@@ -64,16 +64,15 @@ def _helpers() -> dict[str, Any]:
 @bp.route("/")
 @login_required
 def index() -> ViewResult:
-    attempts = vendor_attempts(current_user)
-    page = page_arg()
+    page, past_page = page_arg(), page_arg({"page": request.args.get("past", "1")})
     orders = services.list_orders(current_user, services.OrderFilters(sort="newest"), page)
-    if page > orders.pages:
-        return redirect(url_for("vendor_portal.index", page=orders.pages))
+    past = past_attempts(current_user, past_page)
+    if page > orders.pages or past_page > past.pages:
+        return redirect(url_for("vendor_portal.index", page=min(page, orders.pages),
+                                past=min(past_page, past.pages)))
     return render_template(
-        "vendor/inbox.html",
-        open_attempts=[a for a in attempts if a.state in OPEN_ATTEMPT_STATES],
-        past_attempts=[a for a in attempts if a.state not in OPEN_ATTEMPT_STATES],
-        orders=orders)
+        "vendor/inbox.html", open_attempts=vendor_attempts(current_user, open_only=True),
+        past_attempts=past, orders=orders)
 
 
 def _render_attempt(attempt: VendorAttempt, form: AnswerForm | None = None) -> ViewResult:

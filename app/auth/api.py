@@ -37,7 +37,6 @@ class MeSchema(ma.Schema):
 @blp.doc(security=[{"bearerAuth": []}])
 def me() -> ResponseReturnValue:
     """The account the bearer token belongs to."""
-    db.session.commit()  # records the token's last use
     return {
         "id": current_user.id,
         "email": current_user.email,
@@ -112,7 +111,6 @@ def _organisation(organisation: Organisation) -> dict[str, Any]:
 def organisation() -> ResponseReturnValue:
     """The caller's organisation (buyers) with its invoicing details."""
     found = invoicing_details.own_organisation(current_user)
-    db.session.commit()  # records the token's last use
     return _organisation(found)
 
 

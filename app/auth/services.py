@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth import companies
 from app.auth.models import (
@@ -360,15 +360,34 @@ def create_api_token(actor: User, name: str = "") -> tuple[ApiToken, str]:
     return row, plaintext
 
 
-def user_for_api_token(plaintext: str) -> User | None:
+# A token's last use is recorded to the minute: a read must not write on every call (nor hold
+# the token's row lock, which would queue the calls made with one token behind each other).
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def api_token_user(plaintext: str) -> tuple[User, bool] | None:
+    """The active user an API token belongs to, and whether its last use is due to be
+    recorded (more than a minute ago, or never): then ``record_api_token_use`` is called
+    before the request's own work begins, in a transaction of its own."""
     row = db.session.execute(
         select(ApiToken).where(ApiToken.token_hash == sha256(plaintext),
                                ApiToken.revoked_at.is_(None))
+        .options(joinedload(ApiToken.user))
     ).scalar_one_or_none()
     if row is None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
-    return row.user
+    last = row.last_used_at
+    return row.user, last is None or last < utcnow() - TOKEN_USE_RESOLUTION
+
+
+def record_api_token_use(plaintext: str) -> None:
+    """One conditional UPDATE: of several calls in the same instant, one records the use."""
+    now = utcnow()
+    db.session.execute(
+        update(ApiToken).where(ApiToken.token_hash == sha256(plaintext),
+                               or_(ApiToken.last_used_at.is_(None),
+                                   ApiToken.last_used_at < now - TOKEN_USE_RESOLUTION))
+        .values(last_used_at=now).execution_options(synchronize_session=False))
 
 
 def list_api_tokens(actor: User) -> list[ApiToken]:

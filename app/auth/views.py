@@ -58,7 +58,16 @@ def register_user_loaders(manager: LoginManager) -> None:
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        return services.user_for_api_token(token.strip())
+        found = services.api_token_user(token.strip())
+        if found is None:
+            return None
+        user, use_to_record = found
+        if use_to_record:
+            # Its own short transaction, before the request's work begins (at most once a
+            # minute per token): the request itself, a read above all, writes nothing.
+            services.record_api_token_use(token.strip())
+            db.session.commit()
+        return user
 
 
 def _account() -> str:

@@ -53,4 +53,23 @@ def register_api_guard(app: Flask) -> None:
         if response.status_code >= 400 or current_user.is_authenticated:
             if "no-store" not in response.headers.get("Cache-Control", ""):
                 response.headers["Cache-Control"] = "no-store"
+        elif is_public_read(response):
+            revalidated(response)
         return response
+
+
+def is_public_read(response: Response) -> bool:
+    return (request.method in ("GET", "HEAD") and response.status_code == 200
+            and request.blueprint in PUBLIC_BLUEPRINTS and not response.is_streamed)
+
+
+def revalidated(response: Response) -> Response:
+    """A public answer carries a strong ``ETag`` of its body; a client sending it back in
+    ``If-None-Match`` gets ``304 Not Modified`` with no body. Caches keep it but ask again
+    each time (``no-cache``): a catalogue change shows at once. The answer depends on the
+    language asked for."""
+    response.add_etag()
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.vary.add("Accept-Language")
+    response.make_conditional(request)
+    return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, render_template
@@ -55,6 +56,45 @@ def queue_email(*, to: str, language: str, template: str, scrub_after_send: bool
          "template": template, "event": event, "attachments": attachments or []},
         scrub_after_send=scrub_after_send,
     )
+
+
+# Stands for the recipient's name while a message is rendered once for all the recipients
+# reading one language (a private-use character: no name holds it).
+_NAME = "\ue000recipient\ue000"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message rendered once per language goes to. Its templates read only
+    ``user.display_name`` of the recipient."""
+
+    email: str
+    language: str
+    display_name: str
+
+
+def queue_emails(recipients: list[Recipient], *, template: str, event: str = "",
+                 attachments: list[dict[str, Any]] | None = None,
+                 **context: Any) -> list[outbox.OutboxMessage]:
+    """The same message to several people: rendered once per language, then each copy
+    named for its recipient and queued."""
+    messages = []
+    rendered: dict[str, tuple[str, str]] = {}
+    for recipient in recipients:
+        if recipient.language not in rendered:
+            with public_urls(), in_language(recipient.language):
+                rendered[recipient.language] = (
+                    one_line(render_template(f"emails/{template}.subject.txt",
+                                             user=Recipient("", recipient.language, _NAME),
+                                             **context)),
+                    render_template(f"emails/{template}.txt",
+                                    user=Recipient("", recipient.language, _NAME), **context))
+        subject, body = rendered[recipient.language]
+        messages.append(outbox.queue("email", {
+            "to": recipient.email, "subject": subject.replace(_NAME, recipient.display_name),
+            "body": body.replace(_NAME, recipient.display_name), "language": recipient.language,
+            "template": template, "event": event, "attachments": attachments or []}))
+    return messages
 
 
 @contextmanager

@@ -24,6 +24,10 @@ from app.extensions import Model, db
 log = logging.getLogger(__name__)
 
 DELIVER_TASK = "workers.tasks.outbox.deliver"
+DELIVER_MANY_TASK = "workers.tasks.outbox.deliver_many"
+# One task carries up to this many messages: a commit's messages go in one broker round trip,
+# and a sweep of hundreds is still spread over the workers.
+BATCH = 20
 _PENDING_KEY = "outbox_pending_ids"
 
 # kind -> function performing the side effect; registered by the packages that own them.
@@ -65,7 +69,7 @@ def queue(kind: str, payload: dict[str, Any], *, scrub_after_send: bool = False)
     message = OutboxMessage(kind=kind, payload=payload, scrub_after_send=scrub_after_send)
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    db.session.info.setdefault(_PENDING_KEY, []).append((kind == "email", message.id))
     return message
 
 
@@ -77,21 +81,42 @@ def enqueue(ids: list[int]) -> list[int]:
         return []
     celery = current_app.extensions["celery"]
     failed: list[int] = []
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        try:
+            if len(batch) == 1:
+                celery.send_task(DELIVER_TASK, args=[batch[0]], retry=False)
+            else:
+                celery.send_task(DELIVER_MANY_TASK, args=[batch], retry=False)
+        except Exception as exc:  # noqa: BLE001 - any broker failure leaves it to the sweeper
+            log.warning("outbox messages %s not enqueued (%s); the sweeper will retry",
+                        batch, exc)
+            failed.extend(batch)
+    return failed
+
+
+def deliver_many(ids: list[int]) -> dict[str, int]:
+    """Perform several messages in turn (one task of a commit's messages). One that raises
+    outside its handler (the database, say) does not stop the others: it stays unsent and
+    the sweeper retries it."""
+    outcomes: dict[str, int] = {}
     for message_id in ids:
         try:
-            celery.send_task(DELIVER_TASK, args=[message_id], retry=False)
-        except Exception as exc:  # noqa: BLE001 - any broker failure leaves it to the sweeper
-            log.warning("outbox message %s not enqueued (%s); the sweeper will retry",
-                        message_id, exc)
-            failed.append(message_id)
-    return failed
+            outcome = deliver(message_id)
+        except Exception:
+            db.session.rollback()
+            log.exception("outbox message %s raised; the sweeper will retry", message_id)
+            outcome = "error"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
-    ids = session.info.pop(_PENDING_KEY, None)
-    if ids:
-        enqueue(ids)
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        # The workflow's next step (a dispatch, say) before the e-mails that tell about it.
+        enqueue([message_id for _email, message_id in sorted(pending)])
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -162,7 +162,6 @@ def order_deliveries(order_id: int) -> ResponseReturnValue:
     staff)."""
     order = orders.get_order(current_user, order_id)
     data = [delivery_data(d) for d in services.deliveries(current_user, order)]
-    db.session.commit()
     return data
 
 
@@ -180,7 +179,6 @@ def delivery_document(order_id: int, document_id: int) -> ResponseReturnValue:
     """A document sent with one of the order's deliveries."""
     document = services.document(current_user, order_id, document_id)
     response = private_attachment(document.content, document.filename, document.content_type)
-    db.session.commit()
     return response
 
 
@@ -206,7 +204,6 @@ def order_form_pdf(order_id: int, lang: str | None = None) -> ResponseReturnValu
     assigned vendor and staff (404 for anyone else, and before assignment)."""
     language = order_forms.language_arg(lang)
     data, pdf = order_forms.pdf_for(current_user, order_id, language)
-    db.session.commit()
     return private_attachment(pdf, f"{data.reference}-{language}.pdf", "application/pdf")
 
 
@@ -224,5 +221,4 @@ def order_form_ubl(order_id: int, lang: str | None = None) -> ResponseReturnValu
     language of the item names and notes."""
     language = order_forms.language_arg(lang)
     data, xml = order_forms.ubl_for(current_user, order_id, language)
-    db.session.commit()
     return private_attachment(xml, f"{data.reference}.xml", "application/xml")

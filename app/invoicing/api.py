@@ -20,7 +20,6 @@ from marshmallow.validate import Range
 
 from app.common.api import INT32_MAX, PROBLEM_JSON, Int, ProblemSchema
 from app.common.downloads import private_attachment
-from app.extensions import db
 from app.invoicing import closure, reads, services
 from app.invoicing.models import Invoice, InvoiceSource, InvoiceState
 from app.orders import idempotency
@@ -160,9 +159,7 @@ _BODY_DOC = {"required": True, "content": {
 def order_invoices(order_id: int) -> ResponseReturnValue:
     """The order's invoices (its buyer's organisation, its vendor, staff)."""
     order = orders.get_order(current_user, order_id)
-    data = [invoice_raw(i) for i in reads.of_order(current_user, order)]
-    db.session.commit()
-    return data
+    return [invoice_raw(i) for i in reads.of_order(current_user, order)]
 
 
 @orders_blp.post(f"/orders/{ID}/invoices")
@@ -192,7 +189,6 @@ def invoices_to_handle(overdue: bool, page: int) -> ResponseReturnValue:
     found = reads.to_handle(current_user, page, overdue_only=overdue)
     data = {"invoices": [invoice_raw(i) for i in found.items], "page": found.page,
             "per_page": found.per_page, "total": found.total, "pages": found.pages}
-    db.session.commit()
     return data
 
 
@@ -204,7 +200,6 @@ def invoices_to_handle(overdue: bool, page: int) -> ResponseReturnValue:
 def get_invoice(invoice_id: int) -> ResponseReturnValue:
     """One invoice."""
     data = invoice_raw(reads.get_invoice(current_user, invoice_id))
-    db.session.commit()
     return data
 
 
@@ -219,7 +214,6 @@ def invoice_ubl(invoice_id: int) -> ResponseReturnValue:
     invoice = reads.ubl_file(current_user, invoice_id)
     response = private_attachment(invoice.ubl or b"", f"{invoice.number}.xml",
                                   "application/xml")
-    db.session.commit()
     return response
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select, update
 
 from app.auth.models import User
 from app.common.errors import NotFound
-from app.common.mail import queue_email
+from app.common.mail import Recipient, queue_emails
 from app.common.pagination import Page
 from app.common.time import utcnow
 from app.extensions import db
@@ -51,11 +51,10 @@ def notify(users: list[User], kind: str, order: AboutOrder, **context: Any) -> N
             params[key] = context[key]
     context["reason"] = params["reason"]
     event = f"{order.id}:{order.audit_count}"  # the audit event just written
-    for user in users:
-        db.session.add(Notification(user_id=user.id, kind=kind, order_id=order.id,
-                                    params=params))
-        queue_email(to=user.email, language=user.language.value, template=kind,
-                    event=event, order=order, user=user, **context)
+    db.session.add_all([Notification(user_id=user.id, kind=kind, order_id=order.id,
+                                     params=params) for user in users])
+    queue_emails([Recipient(u.email, u.language.value, u.display_name) for u in users],
+                 template=kind, event=event, order=order, **context)
 
 
 def unread_count(actor: User) -> int:

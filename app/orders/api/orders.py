@@ -63,7 +63,6 @@ def list_orders(page: int, per_page: int, status: str | None = None,
     their company (vendors), or all (staff)."""
     result = services.list_orders(current_user, services.OrderFilters(
         status=status, lot_id=lot, sort="newest"), page=page, per_page=per_page)
-    db.session.commit()
     return {"orders": result.items, "page": result.page,
             "per_page": result.per_page, "total": result.total, "pages": result.pages}
 
@@ -76,7 +75,6 @@ def list_orders(page: int, per_page: int, status: str | None = None,
 def get_order(order_id: int) -> Order:
     """One order, if the caller may see it."""
     order = services.get_order(current_user, order_id)
-    db.session.commit()
     return order
 
 
@@ -93,7 +91,6 @@ def order_events(order_id: int) -> ResponseReturnValue:
     quotes of a closed mini-competition; a vendor reads only its own company's answers and
     the order's moves. The hash is null for everyone but staff."""
     events = hooks.order_events(current_user, order_id)  # shaped by the assignment
-    db.session.commit()
     return events
 
 
