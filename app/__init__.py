@@ -128,7 +128,9 @@ def _import_models() -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime, get_locale
 
-    from app.common.i18n import LANGUAGE_NAMES
+    from app.common.i18n import LANGUAGE_NAMES, install_template_gettext
+
+    install_template_gettext(app)
 
     @app.context_processor
     def inject() -> dict[str, Any]:

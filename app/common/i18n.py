@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from flask import current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -53,3 +54,31 @@ def in_language(language: str) -> Iterator[None]:
         g.i18n_forced = True
     with force_locale(language):
         yield
+
+
+def _translations() -> Any:
+    """Flask-Babel's translations for the current locale, looked up once per locale and app
+    context: Flask-Babel resolves the context, the domain and the locale again on each call,
+    and a page asks about ninety times. ``force_locale`` (an e-mail rendered in its
+    recipient's language) swaps the locale object, so the cache follows it."""
+    from flask_babel import get_translations
+
+    if not g:
+        return get_translations()
+    cached = g.get("_i18n_translations")
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    g._i18n_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+    return translations
+
+
+def install_template_gettext(app: Flask) -> None:
+    """The templates' ``_``/``ngettext`` through :func:`_translations` (after Babel's own)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_currency, format_percent
 
 
@@ -18,9 +20,16 @@ def incl_vat_cents(amount_cents: int, vat_rate_bp: int) -> int:
     return amount_cents + vat_cents(amount_cents, vat_rate_bp)
 
 
+@lru_cache(maxsize=8192)
 def format_eur(cents: int, locale: str) -> str:
-    """``12 500,50 €`` in French, ``€ 12.500,50`` in Dutch."""
-    return format_currency(Decimal(cents) / 100, "EUR", locale=f"{locale}_BE")
+    """``12 500,50 €`` in French, ``€ 12.500,50`` in Dutch. Remembered: a page shows the same
+    prices on many rows, and Babel takes about 0.1 ms for each."""
+    return format_currency(Decimal(cents) / 100, "EUR", locale=_locale(locale))
+
+
+@lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    return Locale.parse(f"{language}_BE")
 
 
 def format_vat_rate(vat_rate_bp: int, locale: str) -> str:
