@@ -178,13 +178,20 @@ def start_worker(name: str, log_path: Path, env: dict[str, str], concurrency: in
     return proc
 
 
-def start_beat(name: str, log_path: Path, schedule: Path, env: dict[str, str]) -> Process:
-    """``celery beat`` (run exactly one), started."""
+BEAT_ACTIVE = r"beat: Acquired lock"
+
+
+def start_beat(name: str, log_path: Path, schedule: Path, env: dict[str, str], *,
+               wait_for_lock: bool = True) -> Process:
+    """``celery beat``, started. On a Redis broker (redbeat, workers/beat.py) several may run:
+    with ``wait_for_lock`` this waits until this one holds the lock, i.e. is the active one."""
     proc = Process(name, [
         CELERY, "-A", "workers.celery_app", "beat", "--loglevel", "INFO",
         "-s", str(schedule), "--pidfile=",
     ], log_path, env).start()
     proc.wait_for_log(r"beat: Starting", timeout=60)
+    if wait_for_lock and env.get("CELERY_BROKER_URL", "").startswith("redis"):
+        proc.wait_for_log(BEAT_ACTIVE, timeout=60)
     return proc
 
 
