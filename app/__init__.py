@@ -101,6 +101,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     register_invoicing(app)  # the order page's invoices, the invoiced and paid amounts
 
+    from app import ops
+
+    ops.register(app)  # /healthz, /readyz, /metrics, request ids, `flask ops`
     register_error_handlers(app)
     register_security_headers(app)
     _register_template_helpers(app)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from app.ops import heartbeat
 from tests.integration.conftest import (
     ProcessFactory,
     SmtpSink,
@@ -76,3 +77,7 @@ def test_a_standby_beat_takes_over_within_the_lock_timeout_when_the_active_one_i
     assert len(times) >= 2
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
     assert min(gaps) >= SWEEP_INTERVAL - 1, f"sweeps sent too close together: {gaps}"
+
+    # The active beat's heartbeat is fresh: an operator sees a live scheduler.
+    age = heartbeat.youngest_age(heartbeat.read_all(app.config), "beat")
+    assert age is not None and age < MAX_LOOP + 2
