@@ -113,6 +113,10 @@ class BaseConfig:
     BEAT_KEY_PREFIX = "procure:beat"
     # How often each worker writes its heartbeat (app.ops.heartbeat).
     HEARTBEAT_INTERVAL_SECONDS = 10
+    # Who may read /metrics (app.ops.metrics): callers from these networks (comma-separated),
+    # and anyone sending "Authorization: Bearer <METRICS_TOKEN>" when it is set.
+    METRICS_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
+    METRICS_TOKEN: str | None = None
 
 
 class DevelopmentConfig(BaseConfig):
@@ -185,7 +189,7 @@ _ENV_STRINGS = (
     "INSTANCE_DIR", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT", "CONTACT_LIMIT_PER_IP",
     "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "REGISTER_LIMIT_PER_IP", "RESET_LIMIT_PER_IP",
     "RESET_LIMIT_PER_ACCOUNT",
-    "CELERY_RESULT_BACKEND", "BEAT_KEY_PREFIX",
+    "CELERY_RESULT_BACKEND", "BEAT_KEY_PREFIX", "METRICS_ALLOWED_NETWORKS", "METRICS_TOKEN",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",

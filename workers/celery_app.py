@@ -18,7 +18,7 @@ flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 celery_app.conf.beat_schedule = BEAT_SCHEDULE
 configure_beat(celery_app, flask_app.config)
-liveness.install(flask_app.config)
+liveness.install(flask_app.config, {entry["task"] for entry in BEAT_SCHEDULE.values()})
 import workers.tasks.assignment  # noqa: E402  (registers the tasks)
 import workers.tasks.health  # noqa: E402
 import workers.tasks.outbox  # noqa: E402,F401

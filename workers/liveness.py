@@ -7,7 +7,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import task_postrun, worker_ready, worker_shutdown
 
 from app.ops import heartbeat
 
@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 _stop = threading.Event()
 
 
-def install(config: Mapping[str, Any]) -> None:
-    """Start the heartbeat when the worker is ready; stop it when the worker shuts down."""
+def install(config: Mapping[str, Any], periodic_tasks: set[str]) -> None:
+    """Start the heartbeat when the worker is ready; stop it when the worker shuts down;
+    record when each of ``periodic_tasks`` (the beat's) last finished."""
     settings = {key: config[key] for key in ("CELERY_BROKER_URL", "INSTANCE_DIR")}
     interval = float(config["HEARTBEAT_INTERVAL_SECONDS"])
 
@@ -36,3 +37,12 @@ def install(config: Mapping[str, Any]) -> None:
     @worker_shutdown.connect(weak=False)
     def _end(**_kwargs: Any) -> None:
         _stop.set()
+
+    @task_postrun.connect(weak=False)
+    def _periodic_done(sender: Any = None, **_kwargs: Any) -> None:
+        name = getattr(sender, "name", None)
+        if name in periodic_tasks:
+            try:
+                heartbeat.beat(settings, heartbeat.TASK_ROLE, node=name)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("last run of %s not recorded: %s", name, exc)

@@ -10,10 +10,11 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """The health endpoints and the ``flask ops`` commands."""
+    """The health endpoints, /metrics and the ``flask ops`` commands."""
     from app.extensions import limiter
-    from app.ops import health
+    from app.ops import health, metrics
     from app.ops.cli import ops_cli
 
     health.register(app, limiter.exempt)
+    metrics.register(app, limiter.exempt)
     app.cli.add_command(ops_cli)

@@ -22,6 +22,8 @@ from typing import Any
 import redis
 
 KEY_PREFIX = "procure:heartbeat:"
+# The role under which a periodic task records when it last finished (node = task name).
+TASK_ROLE = "task"
 # A heartbeat key outlives its process by this much, then Redis forgets it.
 KEY_TTL_SECONDS = 24 * 3600
 
