@@ -117,6 +117,8 @@ class BaseConfig:
     # and anyone sending "Authorization: Bearer <METRICS_TOKEN>" when it is set.
     METRICS_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
     METRICS_TOKEN: str | None = None
+    # "json": one JSON object per log line (production); "text": readable lines.
+    LOG_FORMAT = "text"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -146,6 +148,7 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
     LOG_LEVEL = "WARNING"
+    LOG_FORMAT = "json"
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {
@@ -190,6 +193,7 @@ _ENV_STRINGS = (
     "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "REGISTER_LIMIT_PER_IP", "RESET_LIMIT_PER_IP",
     "RESET_LIMIT_PER_ACCOUNT",
     "CELERY_RESULT_BACKEND", "BEAT_KEY_PREFIX", "METRICS_ALLOWED_NETWORKS", "METRICS_TOKEN",
+    "LOG_FORMAT",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",

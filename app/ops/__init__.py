@@ -10,11 +10,12 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """The health endpoints, /metrics and the ``flask ops`` commands."""
+    """Request ids and logs, the health endpoints, /metrics and the ``flask ops`` commands."""
     from app.extensions import limiter
-    from app.ops import health, metrics
+    from app.ops import health, logs, metrics
     from app.ops.cli import ops_cli
 
+    logs.register(app)
     health.register(app, limiter.exempt)
     metrics.register(app, limiter.exempt)
     app.cli.add_command(ops_cli)
