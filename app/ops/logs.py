@@ -27,6 +27,7 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 CONTEXT: dict[str, ContextVar[Any]] = {
     name: ContextVar(name, default=None) for name in ("request_id", "user_id", "order_id")}
 access_log = logging.getLogger("procure.access")
+_ENVIRON_KEY = "procure.log_context"
 
 
 class ContextFilter(logging.Filter):
@@ -70,12 +71,14 @@ def configure_logging(level: str, kind: str) -> None:
 
 def _started() -> None:
     wanted = request.headers.get(HEADER, "")
-    g._request_id = wanted if _VALID_ID.match(wanted) else uuid.uuid4().hex
-    g._log_tokens = [CONTEXT["request_id"].set(g._request_id)]
+    request_id = wanted if _VALID_ID.match(wanted) else uuid.uuid4().hex
+    # Kept on this request's environ, not on g: a request context pushed inside a view (to
+    # render an e-mail's links) shares g, and its teardown must not reset this request's ids.
+    tokens = [CONTEXT["request_id"].set(request_id)]
     order_id = (request.view_args or {}).get("order_id")
     if order_id is not None:
-        g._log_tokens.append(CONTEXT["order_id"].set(order_id))
-    g._log_started = time.perf_counter()
+        tokens.append(CONTEXT["order_id"].set(order_id))
+    request.environ[_ENVIRON_KEY] = (request_id, tokens, time.perf_counter())
 
 
 def _user_id() -> int | None:
@@ -85,12 +88,13 @@ def _user_id() -> int | None:
 
 
 def _answered(response: Response) -> Response:
-    request_id = g.get("_request_id")
-    if request_id is None:
+    kept = request.environ.get(_ENVIRON_KEY)
+    if kept is None:
         return response
+    request_id, _tokens, started = kept
     response.headers[HEADER] = request_id
     if access_log.isEnabledFor(logging.INFO):
-        took = time.perf_counter() - g.get("_log_started", time.perf_counter())
+        took = time.perf_counter() - started
         access_log.info("%s %s %s", request.method, request.endpoint or "unmatched",
                         response.status_code, extra={
                             "event": "request", "method": request.method,
@@ -100,7 +104,8 @@ def _answered(response: Response) -> Response:
 
 
 def _finished(_exc: BaseException | None) -> None:
-    for token in reversed(g.pop("_log_tokens", [])):
+    kept = request.environ.pop(_ENVIRON_KEY, None)
+    for token in reversed(kept[1] if kept else []):
         token.var.reset(token)
 
 

@@ -32,6 +32,7 @@ from tests.processes import (
     child_env,
     start_beat,
     start_redis_server,
+    start_web,
     start_worker,
     wait_until,
 )
@@ -289,6 +290,12 @@ class ProcessFactory:
         schedule = self.instance_dir / f"celerybeat-schedule-{secrets.token_hex(3)}"
         proc = start_beat(name, self._log(name), schedule, self.env(**env),
                           wait_for_lock=wait_for_lock)
+        self.started.append(proc)
+        return proc
+
+    def web(self, port: int, name: str = "web", workers: int = 2, **env: str) -> Process:
+        """``gunicorn wsgi:app`` with ``workers`` processes, answering on ``port``."""
+        proc = start_web(name, self._log(name), port, self.env(**env), workers)
         self.started.append(proc)
         return proc
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.auth.models import User
+from app.extensions import db
 from app.ops import logs
 
 
@@ -80,3 +82,16 @@ def test_text_lines_show_the_ids_when_known() -> None:
     record = logging.LogRecord("t", logging.INFO, __file__, 1, "hello", None, None)
     record.request_id, record.user_id, record.order_id = "r1", None, 5
     assert logs.formatter("text").format(record).endswith("t: hello [request=r1 order=5]")
+
+
+def test_a_view_rendering_an_email_keeps_the_request_id_on_its_lines(
+        client: FlaskClient, json_lines: io.StringIO, make_user: Callable[..., User]) -> None:
+    """The e-mail is rendered in a request context of its own inside the view: its teardown
+    once reset the request's ids, and the task it queued got none."""
+    make_user(email="someone@example.be")
+    db.session.commit()
+    client.post("/password/forgot", data={"email": "someone@example.be"},
+                headers={"X-Request-ID": "req-forgot"})
+    (line,) = [r for r in records(json_lines) if r.get("event") == "request"]
+    assert line["request_id"] == "req-forgot"
+    assert "someone@example.be" not in json_lines.getvalue()
