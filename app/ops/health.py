@@ -27,11 +27,31 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @lru_cache(maxsize=1)
-def migration_heads() -> frozenset[str]:
-    """The head revision(s) of the migration scripts shipped with this code (read once)."""
+def _scripts() -> tuple[frozenset[str], frozenset[str]]:
+    """The head revision(s) of the migration scripts shipped with this code, and every
+    revision it knows (read once per process)."""
     from alembic.script import ScriptDirectory
 
-    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    return (frozenset(scripts.get_heads()),
+            frozenset(rev.revision for rev in scripts.walk_revisions()))
+
+
+def migration_heads() -> frozenset[str]:
+    return _scripts()[0]
+
+
+def migrations_answer(revisions: frozenset[str]) -> str:
+    """"ok" at the head; also "ok" when a newer release has migrated the database already
+    (expand/contract: this code still runs on it during a rolling restart); else why not."""
+    heads, known = _scripts()
+    if revisions == heads:
+        return "ok"
+    newer = sorted(revisions - known)
+    if newer:
+        return f"ok (database ahead of this code, at {', '.join(newer)})"
+    return (f"database at {', '.join(sorted(revisions)) or 'no revision'}, "
+            f"code at {', '.join(sorted(heads))}: run flask db upgrade")
 
 
 def _short(exc: BaseException) -> str:
@@ -74,15 +94,9 @@ def check_broker(url: str) -> str:
 def readiness() -> tuple[bool, dict[str, Any]]:
     checks, revisions = check_database()
     checks["broker"] = check_broker(current_app.config["CELERY_BROKER_URL"])
-    heads = migration_heads()
-    if revisions is None:
-        checks["migrations"] = "unknown: the database did not answer"
-    elif revisions == heads:
-        checks["migrations"] = "ok"
-    else:
-        checks["migrations"] = (f"database at {', '.join(sorted(revisions)) or 'no revision'}, "
-                                f"code at {', '.join(sorted(heads))}")
-    failing = [name for name, answer in checks.items() if answer != "ok"]
+    checks["migrations"] = ("unknown: the database did not answer" if revisions is None
+                            else migrations_answer(revisions))
+    failing = [name for name, answer in checks.items() if not answer.startswith("ok")]
     return not failing, {"status": "unavailable" if failing else "ok", "failing": failing,
                          "checks": checks}
 

@@ -71,3 +71,23 @@ def test_the_probes_are_never_rate_limited(tmp_path: Path) -> None:
     app = create_app("testing", INSTANCE_DIR=str(tmp_path), RATELIMIT_DEFAULT="2 per minute")
     client = app.test_client()
     assert all(client.get("/healthz").status_code == 200 for _ in range(5))
+
+
+def test_a_database_migrated_by_a_newer_release_keeps_this_code_ready(
+        app: Flask, client: FlaskClient) -> None:
+    """Expand/contract: during a rolling restart the old code runs on the new schema."""
+    db.session.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+    db.session.execute(text("INSERT INTO alembic_version VALUES ('f00dfeedbeef')"))
+    db.session.commit()
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.json
+    assert response.json["checks"]["migrations"].startswith("ok (database ahead")
+
+
+def test_a_database_behind_the_code_is_not_ready(app: Flask, client: FlaskClient) -> None:
+    db.session.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+    db.session.execute(text("INSERT INTO alembic_version VALUES ('d0f0a2cea23b')"))  # the first
+    db.session.commit()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "run flask db upgrade" in response.json["checks"]["migrations"]
