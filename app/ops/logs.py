@@ -41,18 +41,21 @@ class ContextFilter(logging.Filter):
 
 
 class TextFormatter(logging.Formatter):
+    """``time LEVEL [request=… user=…] logger: message`` (the ids before the logger's name, so
+    a line still ends with its message)."""
+
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
         ids = " ".join(f"{name.removesuffix('_id')}={getattr(record, name)}"
                        for name in CONTEXT if getattr(record, name, None) is not None)
-        return f"{line} [{ids}]" if ids else line
+        record.ids = f" [{ids}]" if ids else ""
+        return super().format(record)
 
 
 def formatter(kind: str) -> logging.Formatter:
     if kind == "json":
         return JsonFormatter(["levelname", "name", "message"], timestamp="time",
                              rename_fields={"levelname": "level", "name": "logger"})
-    return TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return TextFormatter("%(asctime)s %(levelname)s%(ids)s %(name)s: %(message)s")
 
 
 def configure_logging(level: str, kind: str) -> None:

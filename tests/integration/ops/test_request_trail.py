@@ -30,10 +30,14 @@ def json_lines(proc: Process) -> list[dict[str, object]]:
 
 def test_a_request_id_is_in_the_web_and_worker_json_lines_and_metrics_sum_every_process(
         app: Flask, processes: ProcessFactory, smtp_sink: SmtpSink, tmp_path: Path) -> None:
+    # A broker of its own: the session's shared worker must not take this request's task.
+    redis_port = free_port()
+    processes.redis_server(redis_port)
+    settings = {**JSON_LOGS, "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0"}
     port = free_port()
     web = processes.web(port, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
-                        **JSON_LOGS)
-    worker = processes.worker("worker-json", **JSON_LOGS)
+                        **settings)
+    worker = processes.worker("worker-json", **settings)
     address = "trail@example.be"
     create_user(app, address)
     base = f"http://127.0.0.1:{port}"

@@ -81,7 +81,8 @@ def test_the_request_id_travels_in_the_headers_of_a_task_it_queues(app: Flask) -
 def test_text_lines_show_the_ids_when_known() -> None:
     record = logging.LogRecord("t", logging.INFO, __file__, 1, "hello", None, None)
     record.request_id, record.user_id, record.order_id = "r1", None, 5
-    assert logs.formatter("text").format(record).endswith("t: hello [request=r1 order=5]")
+    line = logs.formatter("text").format(record)
+    assert line.endswith(" INFO [request=r1 order=5] t: hello"), line
 
 
 def test_a_view_rendering_an_email_keeps_the_request_id_on_its_lines(
