@@ -5,17 +5,27 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test lint test-unit test-integration test-browser install translations \
+.PHONY: run test lint test-unit test-integration test-browser install install-runtime translations \
         babel-extract babel-update browser-deps pdf-deps clean
 
-$(STAMP): requirements.lock pyproject.toml
+# Development and CI: the runtime lock and the development lock (tests, linters, browsers).
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Production: the runtime lock only (no pytest, mypy, Playwright or schemathesis), into
+## $(VENV) or the virtualenv named by VENV=...
+install-runtime:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations 2>&1 | tail -n 1
 
 # Compiled catalogues are build products (not in git).
 translations: $(STAMP)

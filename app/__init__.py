@@ -26,8 +26,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     # Their INFO lines (each step of every PDF drawn, each font subset) drown the worker's log.
     for noisy in ("alembic.runtime.plugins", "weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.basicConfig(level=app.config["LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app.ops.logs import configure_logging
+
+    configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
     from app.common.converters import register_converters
     from app.common.errors import register_error_handlers
@@ -101,6 +102,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     register_invoicing(app)  # the order page's invoices, the invoiced and paid amounts
 
+    from app import ops
+
+    ops.register(app)  # /healthz, /readyz, /metrics, request ids, `flask ops`
     register_error_handlers(app)
     register_security_headers(app)
     _register_template_helpers(app)

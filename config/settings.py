@@ -104,6 +104,21 @@ class BaseConfig:
     # trusts none, so a client cannot pick the address its rate limits are counted under.
     PROXY_FIX_X_FOR = 0
     LOG_LEVEL = "INFO"
+    # Beat failover (Redis broker only, workers/beat.py): the active beat holds a Redis lock of
+    # BEAT_LOCK_TIMEOUT seconds, renewed on every tick (at most BEAT_MAX_LOOP_INTERVAL apart);
+    # a waiting beat takes over at most BEAT_LOCK_TIMEOUT + BEAT_MAX_LOOP_INTERVAL seconds after
+    # the active one died. The key prefix keeps the schedule and lock of one deployment apart.
+    BEAT_LOCK_TIMEOUT = 30
+    BEAT_MAX_LOOP_INTERVAL = 5
+    BEAT_KEY_PREFIX = "procure:beat"
+    # How often each worker writes its heartbeat (app.ops.heartbeat).
+    HEARTBEAT_INTERVAL_SECONDS = 10
+    # Who may read /metrics (app.ops.metrics): callers from these networks (comma-separated),
+    # and anyone sending "Authorization: Bearer <METRICS_TOKEN>" when it is set.
+    METRICS_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
+    METRICS_TOKEN: str | None = None
+    # "json": one JSON object per log line (production); "text": readable lines.
+    LOG_FORMAT = "text"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -133,6 +148,7 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
     LOG_LEVEL = "WARNING"
+    LOG_FORMAT = "json"
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {
@@ -176,13 +192,15 @@ _ENV_STRINGS = (
     "INSTANCE_DIR", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT", "CONTACT_LIMIT_PER_IP",
     "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "REGISTER_LIMIT_PER_IP", "RESET_LIMIT_PER_IP",
     "RESET_LIMIT_PER_ACCOUNT",
-    "CELERY_RESULT_BACKEND",
+    "CELERY_RESULT_BACKEND", "BEAT_KEY_PREFIX", "METRICS_ALLOWED_NETWORKS", "METRICS_TOKEN",
+    "LOG_FORMAT",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",
              "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT", "QUOTE_PDF_MAX_BYTES",
              "DELIVERY_FILES_MAX_BYTES", "DELIVERY_MAX_FILES", "MAX_CONTENT_LENGTH",
-             "PROXY_FIX_X_FOR", "PAYMENT_TERM_DAYS", "INVOICE_UBL_MAX_BYTES")
+             "PROXY_FIX_X_FOR", "PAYMENT_TERM_DAYS", "INVOICE_UBL_MAX_BYTES",
+             "BEAT_LOCK_TIMEOUT", "BEAT_MAX_LOOP_INTERVAL", "HEARTBEAT_INTERVAL_SECONDS")
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "HSTS")
 
 
@@ -230,6 +248,10 @@ def load_config(name: str | None = None, env: Mapping[str, str] | None = None,
     if name == "production":
         _check_production(cfg)
     _check_time_limits(cfg)
+    if int(cfg["BEAT_LOCK_TIMEOUT"]) <= 2 * int(cfg["BEAT_MAX_LOOP_INTERVAL"]) or int(
+            cfg["BEAT_MAX_LOOP_INTERVAL"]) < 1:
+        raise ConfigError("need BEAT_LOCK_TIMEOUT > 2 × BEAT_MAX_LOOP_INTERVAL ≥ 2 (the active "
+                          "beat renews its lock on every tick)")
 
     instance = Path(cfg["INSTANCE_DIR"])
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):

@@ -19,6 +19,7 @@ from tests.services import port_open
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CELERY = str(Path(sys.executable).parent / "celery")
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 # Environment variables a child process must not inherit from the developer's shell.
 SCRUBBED_ENV = ("APP_ENV", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
@@ -178,13 +179,30 @@ def start_worker(name: str, log_path: Path, env: dict[str, str], concurrency: in
     return proc
 
 
-def start_beat(name: str, log_path: Path, schedule: Path, env: dict[str, str]) -> Process:
-    """``celery beat`` (run exactly one), started."""
+BEAT_ACTIVE = r"beat: Acquired lock"
+
+
+def start_beat(name: str, log_path: Path, schedule: Path, env: dict[str, str], *,
+               wait_for_lock: bool = True) -> Process:
+    """``celery beat``, started. On a Redis broker (redbeat, workers/beat.py) several may run:
+    with ``wait_for_lock`` this waits until this one holds the lock, i.e. is the active one."""
     proc = Process(name, [
         CELERY, "-A", "workers.celery_app", "beat", "--loglevel", "INFO",
         "-s", str(schedule), "--pidfile=",
     ], log_path, env).start()
     proc.wait_for_log(r"beat: Starting", timeout=60)
+    if wait_for_lock and env.get("CELERY_BROKER_URL", "").startswith("redis"):
+        proc.wait_for_log(BEAT_ACTIVE, timeout=60)
+    return proc
+
+
+def start_web(name: str, log_path: Path, port: int, env: dict[str, str],
+              workers: int = 2) -> Process:
+    """``gunicorn wsgi:app`` (reading gunicorn.conf.py) on 127.0.0.1:``port``, answering."""
+    proc = Process(name, [GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+                          "wsgi:app"], log_path, env).start()
+    wait_until(lambda: port_open("127.0.0.1", port, timeout=0.2), 60,
+               f"gunicorn on port {port}")
     return proc
 
 

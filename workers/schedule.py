@@ -1,4 +1,4 @@
-"""The beat schedule. Run exactly one beat process."""
+"""The beat schedule (one active beat at a time: workers/beat.py)."""
 
 from __future__ import annotations
 

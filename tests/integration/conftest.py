@@ -32,6 +32,7 @@ from tests.processes import (
     child_env,
     start_beat,
     start_redis_server,
+    start_web,
     start_worker,
     wait_until,
 )
@@ -255,6 +256,9 @@ class ProcessFactory:
         self.instance_dir = instance_dir
         self.smtp_port = smtp_port
         self.started: list[Process] = []
+        # Each test's beats share a schedule and lock of their own in Redis: a beat killed by an
+        # earlier test leaves its lock behind, which would hold the next test's beat back.
+        self.beat_key_prefix = f"procure-test-{secrets.token_hex(4)}:beat"
 
     def env(self, **overrides: str) -> dict[str, str]:
         """What ``.ci/run`` or a deployment would set, pointed at the test services."""
@@ -267,6 +271,7 @@ class ProcessFactory:
             "INSTANCE_DIR": str(self.instance_dir),
             "OUTBOX_GRACE_SECONDS": "0",
             "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "BEAT_KEY_PREFIX": self.beat_key_prefix,
             **overrides,
         })
 
@@ -279,9 +284,18 @@ class ProcessFactory:
         self.started.append(proc)
         return proc
 
-    def beat(self, name: str = "beat", **env: str) -> Process:
+    def beat(self, name: str = "beat", *, wait_for_lock: bool = True, **env: str) -> Process:
+        """A beat; with a Redis broker, by default waited for until it holds the lock (is
+        active). ``wait_for_lock=False`` starts a standby beat beside an active one."""
         schedule = self.instance_dir / f"celerybeat-schedule-{secrets.token_hex(3)}"
-        proc = start_beat(name, self._log(name), schedule, self.env(**env))
+        proc = start_beat(name, self._log(name), schedule, self.env(**env),
+                          wait_for_lock=wait_for_lock)
+        self.started.append(proc)
+        return proc
+
+    def web(self, port: int, name: str = "web", workers: int = 2, **env: str) -> Process:
+        """``gunicorn wsgi:app`` with ``workers`` processes, answering on ``port``."""
+        proc = start_web(name, self._log(name), port, self.env(**env), workers)
         self.started.append(proc)
         return proc
 
