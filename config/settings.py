@@ -104,6 +104,15 @@ class BaseConfig:
     # trusts none, so a client cannot pick the address its rate limits are counted under.
     PROXY_FIX_X_FOR = 0
     LOG_LEVEL = "INFO"
+    # The legal and trust pages (app/legal): the data protection officer's address (privacy
+    # notice, erasure requests), the service's contact address, and the publisher's enterprise
+    # number and postal address (legal notice; a line is left out while its setting is empty).
+    DPO_EMAIL = "dpo@participation.brussels"
+    CONTACT_EMAIL = "contact@participation.brussels"
+    PUBLISHER_ENTERPRISE_NUMBER = ""
+    PUBLISHER_ADDRESS = ""
+    # The date the accessibility statement was prepared (ISO, shown in the reader's language).
+    ACCESSIBILITY_STATEMENT_DATE = "2026-12-04"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -176,7 +185,8 @@ _ENV_STRINGS = (
     "INSTANCE_DIR", "LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT", "CONTACT_LIMIT_PER_IP",
     "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "REGISTER_LIMIT_PER_IP", "RESET_LIMIT_PER_IP",
     "RESET_LIMIT_PER_ACCOUNT",
-    "CELERY_RESULT_BACKEND",
+    "CELERY_RESULT_BACKEND", "DPO_EMAIL", "CONTACT_EMAIL", "PUBLISHER_ENTERPRISE_NUMBER",
+    "PUBLISHER_ADDRESS", "ACCESSIBILITY_STATEMENT_DATE",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",
