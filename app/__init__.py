@@ -121,6 +121,7 @@ def _import_models() -> None:
     import app.common.outbox
     import app.execution.models
     import app.invoicing.models
+    import app.legal.models
     import app.notifications.models
     import app.orders.models
     import app.vendors.models  # noqa: F401

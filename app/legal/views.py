@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.common.i18n import reader_language
 from app.common.web import ViewResult
@@ -41,4 +42,7 @@ def page(slug: str) -> ViewResult:
         dpo_email=config["DPO_EMAIL"], contact_email=config["CONTACT_EMAIL"],
         enterprise_number=config["PUBLISHER_ENTERPRISE_NUMBER"],
         publisher_address=config["PUBLISHER_ADDRESS"], statement_date=statement_date(),
-        my_data_url=None)
+        my_data_url=url_for("legal.my_data") if current_user.is_authenticated else None)
+
+
+from app.legal import rights_views as _rights  # noqa: E402,F401  (its routes, on bp)

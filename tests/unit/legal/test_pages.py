@@ -3,12 +3,15 @@ settings they name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from app.auth.models import User
 from tests.unit.helpers import IsolatedClient, page_text
 
 PAGES = ("/accessibility", "/privacy", "/legal-notice", "/contact")
@@ -65,6 +68,7 @@ def test_the_privacy_notice_names_the_dpo_of_the_setting_and_the_legal_bases(
     assert "mailto:dpd@example.brussels" in text
     assert "6.1.e" in text and "6.1.c" in text
     assert "rue de la Presse 35" in text
+    assert "My data" in text  # the right of access says where to exercise it
 
 
 def test_the_legal_notice_shows_the_enterprise_number_only_once_set(
@@ -90,3 +94,13 @@ def test_the_settings_can_come_from_the_environment(tmp_path: Path) -> None:
     assert cfg["PUBLISHER_ENTERPRISE_NUMBER"] == "0123.456.789"
     assert load_config("development", env={"INSTANCE_DIR": str(tmp_path)})[
         "CONTACT_EMAIL"] == "contact@participation.brussels"
+
+
+def test_a_logged_in_person_finds_my_data_in_the_footer(
+        app: Flask, client: FlaskClient, make_user: Callable[..., User],
+        login: Callable[[User], None]) -> None:
+    login(make_user(language="en"))
+    footer = page_text(client.get("/"))
+    footer = footer[footer.index("<footer"):]
+    assert 'href="/account/my-data"' in footer
+    assert 'href="/staff/erasure-requests"' not in footer
