@@ -45,7 +45,7 @@ def test_a_semicolon_file_is_imported(admin: User, framework: Framework, bom: bo
 
 def test_a_semicolon_file_with_a_bad_row_reports_that_row_not_missing_columns(
         admin: User, framework: Framework) -> None:
-    bad = ROW[:9] + ("douze", "6", "2025-01-01")
+    bad = (*ROW[:9], "douze", "6", "2025-01-01")
     report = run(admin, framework, ("\ufeff" + _semicolon_file(_quoted(bad))).encode())
     assert not report.applied
     assert [(e.row, e.column) for e in report.errors] == [(2, "unit_price_eur")]
