@@ -27,6 +27,7 @@ from app.execution.models import OrderForm
 from app.extensions import db
 from app.legal.models import ErasureRequest, ErasureState
 from app.notifications.models import Notification
+from app.vendors.models import Vendor
 
 
 def pseudonym_email(user: User) -> str:
@@ -129,6 +130,9 @@ def erase(user: User) -> None:
         contact.append(Organisation.invoicing_contact_name == name)
     for org in db.session.execute(select(Organisation).where(or_(*contact))).scalars():
         org.invoicing_contact_name, org.invoicing_contact_email = None, None
+    for vendor in db.session.execute(select(Vendor).where(
+            func.lower(Vendor.contact_email) == address.lower())).scalars():
+        vendor.contact_email = None
     _scrub_outbox(address, replacements)
     for model, column in ((Notification, Notification.params), (OrderForm, OrderForm.data),
                           (AdminLogEntry, AdminLogEntry.before),

@@ -52,6 +52,8 @@ def notify(users: list[User], kind: str, order: AboutOrder, **context: Any) -> N
     context["reason"] = params["reason"]
     event = f"{order.id}:{order.audit_count}"  # the audit event just written
     for user in users:
+        if user.erased_at is not None:  # pseudonymised at their request: told nothing more
+            continue
         db.session.add(Notification(user_id=user.id, kind=kind, order_id=order.id,
                                     params=params))
         queue_email(to=user.email, language=user.language.value, template=kind,

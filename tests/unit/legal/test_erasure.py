@@ -167,3 +167,25 @@ def test_an_erased_person_appears_nowhere_and_the_audit_trail_still_verifies(
     assert organisation is not None and organisation.invoicing_contact_email is None
     done = [m for m in _emails() if m.sent_at is not None and m.payload.get("scrubbed")]
     assert done, "the person was told, and the message kept no address once sent"
+
+
+def test_an_erased_person_is_notified_of_nothing_more(
+        person: dict[str, Any], make_vendor: Callable[..., Any]) -> None:
+    from app.legal import erasure
+    from app.notifications.services import notify
+
+    buyer = person["buyer"]
+    vendor = make_vendor(contact_email=EMAIL.upper())
+    erasure.erase(buyer)
+    db.session.commit()
+    def theirs() -> int:
+        return len(db.session.execute(select(Notification.id).where(
+            Notification.user_id == buyer.id)).all())
+
+    before, notified = len(_emails()), theirs()
+    notify([buyer, person["colleague"]], "order_approved", person["order"])
+    db.session.flush()
+    assert len(_emails()) == before + 1  # the colleague's only
+    assert theirs() == notified
+    db.session.refresh(vendor)
+    assert vendor.contact_email is None
