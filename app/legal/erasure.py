@@ -27,6 +27,7 @@ from app.execution.models import OrderForm
 from app.extensions import db
 from app.legal.models import ErasureRequest, ErasureState
 from app.notifications.models import Notification
+from app.orders.models import Order
 from app.vendors.models import Vendor
 
 
@@ -125,6 +126,7 @@ def erase(user: User) -> None:
                                                   OneTimeToken.used_at.is_(None))
                        .values(used_at=now))
     end_all_login_sessions(user)
+    _clear_phones(user)
     contact = [Organisation.invoicing_contact_email == address]
     if name:
         contact.append(Organisation.invoicing_contact_name == name)
@@ -139,6 +141,21 @@ def erase(user: User) -> None:
                           (AdminLogEntry, AdminLogEntry.after)):
         _scrub_json(model, column, replacements)
     db.session.flush()
+
+
+def _phone_columns(model: Any) -> dict[str, Any]:
+    """The model's telephone columns (none today on users; orders get a contact phone with
+    the public buyer's request, issue 14), each with its cleared value."""
+    return {column.key: (None if column.nullable else "")
+            for column in model.__table__.columns if "phone" in column.key}
+
+
+def _clear_phones(user: User) -> None:
+    for key, cleared in _phone_columns(User).items():
+        setattr(user, key, cleared)
+    if cleared_orders := _phone_columns(Order):
+        db.session.execute(update(Order).where(Order.created_by_id == user.id)
+                           .values(**cleared_orders))
 
 
 def _replace(value: Any, replacements: list[tuple[str, str]]) -> Any:

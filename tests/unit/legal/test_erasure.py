@@ -189,3 +189,18 @@ def test_an_erased_person_is_notified_of_nothing_more(
     assert theirs() == notified
     db.session.refresh(vendor)
     assert vendor.contact_email is None
+
+
+def test_telephone_columns_are_found_and_cleared_by_their_name() -> None:
+    from types import SimpleNamespace
+
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    from app.legal.erasure import _phone_columns
+
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("contact_phone", String(30), nullable=True),
+                  Column("invoicing_phone", String(30), nullable=False),
+                  Column("title", String(30)))
+    assert _phone_columns(SimpleNamespace(__table__=table)) == {
+        "contact_phone": None, "invoicing_phone": ""}
