@@ -17,7 +17,7 @@ from app.extensions import db
 from app.legal import erasure
 from app.legal.export import personal_data
 from app.legal.forms import ErasureRequestForm, RefuseErasureForm
-from app.legal.models import ErasureRequest, ErasureState
+from app.legal.models import ErasureRequest
 from app.legal.views import bp
 
 
@@ -55,8 +55,7 @@ def request_erasure() -> ViewResult:
 @bp.route("/staff/erasure-requests")
 @staff_required
 def erasure_requests() -> ViewResult:
-    return render_template("legal/erasure_requests.html", requests=erasure.requests(),
-                           form=ConfirmForm(), states=ErasureState)
+    return render_template("legal/erasure_requests.html", requests=erasure.requests())
 
 
 def _request_or_404(request_id: int) -> ErasureRequest:
@@ -66,11 +65,14 @@ def _request_or_404(request_id: int) -> ErasureRequest:
     return request
 
 
-@bp.route("/staff/erasure-requests/<int:request_id>/approve", methods=["POST"])
+@bp.route("/staff/erasure-requests/<int:request_id>/approve", methods=["GET", "POST"])
 @staff_required
 def approve_erasure(request_id: int) -> ViewResult:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    """Erasing cannot be undone: a confirmation page comes first."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("legal/approve_erasure.html",
+                               request=_request_or_404(request_id), form=form)
     erasure.approve(current_user, request_id)
     db.session.commit()
     flash(_("The person's data was erased."), "success")

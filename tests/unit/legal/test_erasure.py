@@ -83,6 +83,16 @@ def test_a_refusal_needs_a_reason_and_tells_the_person_why(
     assert staff.post(url, data={"reason": "again"}).status_code == 409
 
 
+def test_erasing_asks_for_confirmation_first(
+        person: dict[str, Any], client_for: Callable[[User], FlaskClient]) -> None:
+    request = _ask(client_for(person["buyer"]))
+    staff = client_for(person["handler"])
+    page = page_text(staff.get(f"/staff/erasure-requests/{request.id}/approve"))
+    assert "This cannot be undone." in page and NAME in page
+    db.session.expire_all()
+    assert request.state is ErasureState.PENDING and person["buyer"].erased_at is None
+
+
 def test_staff_cannot_erase_themselves(
         person: dict[str, Any], client_for: Callable[[User], FlaskClient]) -> None:
     handler = client_for(person["handler"])
