@@ -15,10 +15,12 @@ from app.auth import services as auth_services
 from app.auth.models import ApiToken, Organisation, User
 from app.common import outbox
 from app.common.admin_log import AdminLogEntry
+from app.execution.models import OrderForm
 from app.extensions import db
 from app.legal.models import ErasureRequest, ErasureState
 from app.notifications.models import Notification
 from app.orders import audit
+from tests import factories
 from tests.unit.helpers import bearer, page_text
 from tests.unit.legal.conftest import EMAIL, NAME
 
@@ -139,6 +141,7 @@ def test_an_erased_person_appears_nowhere_and_the_audit_trail_still_verifies(
             assert needle.lower() not in lowered, (where, needle)
 
     colleague, approver = client_for(person["colleague"]), client_for(person["approver"])
+    vendor = client_for(factories.vendor_user(order.vendor_id))
     pages = {
         "order (colleague)": colleague.get(f"/orders/{order.id}"),
         "orders (colleague)": colleague.get("/orders/"),
@@ -149,6 +152,8 @@ def test_an_erased_person_appears_nowhere_and_the_audit_trail_still_verifies(
         "erasure requests": staff.get("/staff/erasure-requests"),
         "notifications (approver)": approver.get("/orders/notifications"),
         "follow-up (staff)": staff.get("/follow-up"),
+        "order (vendor)": vendor.get(f"/orders/{order.id}"),
+        "follow-up (vendor)": vendor.get("/follow-up"),
     }
     for where, response in pages.items():
         assert response.status_code == 200, (where, response.status_code)
@@ -169,6 +174,10 @@ def test_an_erased_person_appears_nowhere_and_the_audit_trail_still_verifies(
 
     for message in db.session.execute(select(outbox.OutboxMessage)).scalars():
         absent(json.dumps(message.payload, ensure_ascii=False), f"outbox {message.id}")
+    forms = list(db.session.execute(select(OrderForm)).scalars())
+    assert forms, "the order's form was frozen with the buyer's contact"
+    for form in forms:
+        absent(json.dumps(form.data, ensure_ascii=False), "order form data")
     for notification in db.session.execute(select(Notification)).scalars():
         absent(json.dumps(notification.params, ensure_ascii=False), "notification")
     for entry in db.session.execute(select(AdminLogEntry)).scalars():
