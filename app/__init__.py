@@ -71,12 +71,13 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.auth.views import register_user_loaders
     from app.execution.views import bp as execution_bp
     from app.invoicing.views import bp as invoicing_bp
+    from app.legal.views import bp as legal_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
 
     register_user_loaders(login_manager)
-    for blueprint in (main_bp, auth_bp, staff_bp):
+    for blueprint in (main_bp, auth_bp, staff_bp, legal_bp):
         app.register_blueprint(blueprint)
     catalogue.register(app)
     for blueprint in (orders_bp, vendor_portal_bp, execution_bp, invoicing_bp,
@@ -124,6 +125,7 @@ def _import_models() -> None:
     import app.common.outbox
     import app.execution.models
     import app.invoicing.models
+    import app.legal.models
     import app.notifications.models
     import app.orders.models
     import app.vendors.models  # noqa: F401

@@ -125,13 +125,14 @@ def register_api(app: Flask) -> None:
     from app.execution import api as _deliveries  # noqa: F401  (its routes, on orders_api_blp)
     from app.extensions import csrf
     from app.invoicing.api import blp as invoices_api_blp  # and its routes on orders_api_blp
+    from app.legal.api import blp as legal_api_blp
     from app.orders.api import blp as orders_api_blp
 
     _configure(app)
     api = ProcureApi(app)
     api.ma_plugin.converter.add_attribute_function(_text_without_nul)
     for blueprint in (catalogue_api_blp, vendors_api_blp, communes_api_blp, auth_api_blp,
-                      orders_api_blp, invoices_api_blp):
+                      orders_api_blp, invoices_api_blp, legal_api_blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only, never cookies: no CSRF exposure
     app.register_blueprint(docs_bp)

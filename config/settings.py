@@ -119,6 +119,15 @@ class BaseConfig:
     METRICS_TOKEN: str | None = None
     # "json": one JSON object per log line (production); "text": readable lines.
     LOG_FORMAT = "text"
+    # The legal and trust pages (app/legal): the data protection officer's address (privacy
+    # notice, erasure requests), the service's contact address, and the publisher's enterprise
+    # number and postal address (legal notice; a line is left out while its setting is empty).
+    DPO_EMAIL = "dpo@participation.brussels"
+    CONTACT_EMAIL = "contact@participation.brussels"
+    PUBLISHER_ENTERPRISE_NUMBER = ""
+    PUBLISHER_ADDRESS = ""
+    # The date the accessibility statement was prepared (ISO, shown in the reader's language).
+    ACCESSIBILITY_STATEMENT_DATE = "2026-12-04"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -193,7 +202,8 @@ _ENV_STRINGS = (
     "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "REGISTER_LIMIT_PER_IP", "RESET_LIMIT_PER_IP",
     "RESET_LIMIT_PER_ACCOUNT",
     "CELERY_RESULT_BACKEND", "BEAT_KEY_PREFIX", "METRICS_ALLOWED_NETWORKS", "METRICS_TOKEN",
-    "LOG_FORMAT",
+    "LOG_FORMAT", "DPO_EMAIL", "CONTACT_EMAIL", "PUBLISHER_ENTERPRISE_NUMBER",
+    "PUBLISHER_ADDRESS", "ACCESSIBILITY_STATEMENT_DATE",
 )
 _ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",

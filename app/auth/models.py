@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -98,6 +99,9 @@ class User(Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person's data was erased at their request (app.legal.erasure): the row stays
+    # (orders and the audit trail point at it), its name is then shown as a pseudonym.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="members", foreign_keys=[organisation_id]
@@ -140,6 +144,8 @@ class User(Model):
 
     @property
     def display_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_l("Erased user #%(number)s", number=self.id))
         return self.full_name or self.email
 
     def __repr__(self) -> str:

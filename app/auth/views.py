@@ -111,9 +111,16 @@ def login() -> ViewResult:
         else:
             sessions.start_login_session(user, request.headers.get("User-Agent", ""))
             db.session.commit()
+            chosen = session.get("lang")
             session.clear()
             login_user(user, remember=bool(form.remember.data))
             flash(_("You are logged in."), "success")
+            if chosen in current_app.config["LANGUAGES"] and chosen != user.language.value:
+                # The language picked on the login page stays, and is offered as the new
+                # setting (the settings page says so, with the form to save it).
+                session["lang"] = chosen
+                flash(_("The site stays in the language you chose. To make it your account's "
+                        "language, save it in My settings."), "info")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -215,10 +222,13 @@ def settings() -> ViewResult:
 
 
 def _render_settings(**forms: object) -> ViewResult:
-    language_form = forms.get("language_form") or LanguageForm(language=current_user.language.value)
+    # A language picked in this session but not saved (on the login page) is offered.
+    reading = session.get("lang") or current_user.language.value
+    offered = reading if reading != current_user.language.value else None
+    language_form = forms.get("language_form") or LanguageForm(language=reading)
     return render_template(
         "auth/settings.html",
-        language_form=language_form,
+        language_form=language_form, offered_language=offered,
         password_form=forms.get("password_form") or ChangePasswordForm(),
         token_form=forms.get("token_form") or ApiTokenForm(),
         revoke_form=ConfirmForm(),

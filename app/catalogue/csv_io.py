@@ -3,8 +3,9 @@
 File format
 -----------
 UTF-8 text (a byte-order mark is accepted), comma-separated, values containing a comma, a
-double quote or a line break between double quotes (RFC 4180). The first row names these
-twelve columns, in any order, and no others::
+double quote or a line break between double quotes (RFC 4180). Semicolon-separated files,
+as Excel saves them in fr-BE and nl-BE, are read too: the header row's separator decides.
+The first row names these twelve columns, in any order, and no others::
 
     lot_number,code,title_fr,title_nl,title_en,description_fr,description_nl,description_en,unit,unit_price_eur,vat_rate_percent,valid_from
 
@@ -15,7 +16,7 @@ title_fr/nl/en      required, at most 300 characters each
 description_fr/...  optional, at most 5000 characters each
 unit                ``day``, ``half_day``, ``workshop``, ``item`` or ``lump_sum``
 unit_price_eur      price per unit excluding VAT, in euros: ``850``, ``1250.50`` (or
-                    ``"1250,50"`` between quotes)
+                    ``"1250,50"`` between quotes; ``1250,50`` as is in a ``;`` file)
 vat_rate_percent    ``21``, ``6``, ``12.5``, ``0``
 valid_from          ``YYYY-MM-DD``: the day the row's price applies from
 ==================  ==========================================================================
@@ -130,11 +131,20 @@ class _FileProblem(Exception):
     pass
 
 
+def delimiter_of(text: str) -> str:
+    """``;`` when the header row is semicolon-separated (what Excel writes where the decimal
+    separator is a comma, as in fr-BE and nl-BE), else ``,``. The header names hold neither
+    character, so counting them on the first line decides."""
+    first_line = text.split("\n", 1)[0]
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
 def _records(text: str) -> list[list[str]]:
     try:
         # Cells the exporter protected against formula injection ('=...) read back as written.
         return [[read_cell(cell) for cell in record]
-                for record in csv.reader(io.StringIO(text, newline=""), strict=True)]
+                for record in csv.reader(io.StringIO(text, newline=""), strict=True,
+                                         delimiter=delimiter_of(text))]
     except csv.Error as exc:
         raise _FileProblem(str(_l("The file is not valid CSV: %(detail)s",
                                   detail=str(exc)))) from exc

@@ -1,4 +1,4 @@
-"""Language choice: the user's setting, then the session's switch, then Accept-Language."""
+"""Language choice: the session's switch, then the user's setting, then Accept-Language."""
 
 from __future__ import annotations
 
@@ -30,15 +30,20 @@ def reader_language() -> str:
 
 
 def select_locale() -> str | None:
-    """Flask-Babel's locale selector; ``None`` outside a request (CLI, Celery)."""
+    """Flask-Babel's locale selector; ``None`` outside a request (CLI, Celery).
+
+    The session's choice comes first, for a logged-in user too: it is only there when the
+    person picked a language in this session (the switch, which also saves it, or the login
+    page, whose choice survives the login), so it is what they are reading now. Without one,
+    the account's setting, then Accept-Language."""
     if not has_request_context():
         return None
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated:
-        return str(current_user.language)
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)
+    if current_user and current_user.is_authenticated:
+        return str(current_user.language)
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"]
 

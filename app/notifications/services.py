@@ -51,6 +51,8 @@ def notify(users: list[User], kind: str, order: AboutOrder, **context: Any) -> N
             params[key] = context[key]
     context["reason"] = params["reason"]
     event = f"{order.id}:{order.audit_count}"  # the audit event just written
+    # Someone pseudonymised at their request is told nothing more.
+    users = [user for user in users if user.erased_at is None]
     db.session.add_all([Notification(user_id=user.id, kind=kind, order_id=order.id,
                                      params=params) for user in users])
     queue_emails([Recipient(u.email, u.language.value, u.display_name) for u in users],
