@@ -25,6 +25,7 @@ from app.catalogue.models import (
     MembershipStatus,
     Unit,
 )
+from app.common.enterprise_number import dotted
 from app.demo.seed import demo_password, seed_demo
 from app.extensions import db
 from app.vendors.models import Vendor
@@ -71,19 +72,18 @@ def ensure_parties(rng: Random, organisations: int, items: int) -> Parties:
     for lot in lots:
         lot.ceiling_cents = None
     password_hash = hash_password(demo_password()[0])
-    _add_organisations(rng, organisations, password_hash)
+    _add_organisations(organisations, password_hash)
     _add_items(rng, lots, items)
     _add_vendors(lots, password_hash)
     db.session.flush()
     return _facts(lots)
 
 
-def _add_organisations(rng: Random, wanted: int, password_hash: str) -> None:
+def _add_organisations(wanted: int, password_hash: str) -> None:
     have = db.session.execute(select(func.count(Organisation.id))).scalar_one()
     for n in range(int(have) + 1, wanted + 1):
-        number = f"0{200 + n % 700}.{n % 1000:03d}.{rng.randrange(1000):03d}"
         org = Organisation(name=f"Bench body {n:04d}", type=ORG_TYPES[n % len(ORG_TYPES)],
-                           enterprise_number=number,
+                           enterprise_number=_enterprise_number(2_000_000 + n),
                            status=AdhesionStatus.APPROVED,
                            invoicing_address=f"Rue de la Participation {n}, 1000 Bruxelles",
                            invoicing_contact_name=f"Service finances {n}",
@@ -93,6 +93,12 @@ def _add_organisations(rng: Random, wanted: int, password_hash: str) -> None:
                             full_name=f"Buyer {n}", organisation=org,
                             language=[Language.FR, Language.NL][n % 2],
                             password_hash=password_hash))
+
+
+def _enterprise_number(eight: int) -> str:
+    """A valid Belgian number (its last two digits 97 minus the first eight modulo 97)."""
+    ten = f"{eight:08d}{97 - eight % 97:02d}"
+    return dotted(ten)
 
 
 def _add_items(rng: Random, lots: list[Lot], wanted: int) -> None:
@@ -116,7 +122,8 @@ def _add_vendors(lots: list[Lot], password_hash: str) -> None:
             name = f"Bench vendor {lot.number}.{k}"
             if db.session.execute(select(Vendor.id).where(Vendor.name == name)).first():
                 continue
-            vendor = Vendor(name=name, enterprise_number=f"0{800 + lot.number}.{k:03d}.001",
+            vendor = Vendor(name=name, enterprise_number=_enterprise_number(
+                                3_000_000 + 10 * lot.number + k),
                             contact_email=f"vendor{lot.number}-{k}@bench.example",
                             presentation_fr=f"Prestataire de référence {lot.number}.{k}.",
                             presentation_nl=f"Referentiedienstverlener {lot.number}.{k}.",
