@@ -188,16 +188,17 @@ def _attempt(story: Story, order: dict[str, Any], vendor_id: int, rank: int,
              kind: AttemptKind, number: int) -> dict[str, Any]:
     attempt_id = story.ids.attempt
     story.ids.attempt += 1
-    row = {"id": attempt_id, "order_id": story.order_id, "vendor_id": vendor_id,
+    expires = story.at + timedelta(days=7)
+    row: dict[str, Any] = {"id": attempt_id, "order_id": story.order_id, "vendor_id": vendor_id,
            "kind": kind, "round": 1, "attempt_no": number, "rank": rank,
            "state": AttemptState.OFFERED if kind is AttemptKind.OFFER else AttemptState.INVITED,
-           "created_at": story.at, "expires_at": story.at + timedelta(days=7),
+           "created_at": story.at, "expires_at": expires,
            "responded_at": None, "responded_by_id": None, "reason": "",
            "conflict_of_interest": None, "price_cents": None, "note": ""}
     story.rows.attempts.append(row)
     story.event("vendor_asked", None, payload={
         "attempt_id": attempt_id, "vendor_id": vendor_id, "kind": kind.value, "rank": rank,
-        "expires_at": row["expires_at"].isoformat()})
+        "expires_at": expires.isoformat()})
     return row
 
 

@@ -164,11 +164,12 @@ def _facts(lots: list[Lot]) -> Parties:
         User.role.in_((Role.STAFF, Role.ADMIN)), User.active.is_(True)).order_by(User.id))
         .scalars())
     vendor_user: dict[int, int] = {}
-    for vendor_id, user_id in db.session.execute(
+    for company_id, user_id in db.session.execute(
             select(User.vendor_id, User.id).where(User.role == Role.VENDOR,
                                                   User.vendor_id.is_not(None))
             .order_by(User.id)):
-        vendor_user.setdefault(vendor_id, user_id)
+        if company_id is not None:
+            vendor_user.setdefault(company_id, user_id)
     usable = [f for f in facts.values() if f.items and f.members]
     return Parties(lots=usable, buyers=sorted(buyers.items()), staff=staff,
                    vendor_user=vendor_user)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from random import Random
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
 from app.assignment.models import VendorAttempt
 from app.execution.models import Delivery
@@ -50,7 +50,7 @@ class Rows:
         models = [Order, OrderLine, OrderApproval, VendorAttempt, Delivery, Invoice, OrderEvent]
         for model, rows in zip(models, self.tables(), strict=True):
             if rows:
-                db.session.execute(insert(model.__table__), rows)
+                db.session.execute(insert(cast(Table, model.__table__)), rows)
                 rows.clear()
 
 
