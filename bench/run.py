@@ -29,7 +29,9 @@ It prints; it never fails a build. It exits non-zero only when something could n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
+import io
 import json
 import os
 import re
@@ -82,7 +84,8 @@ def fill(url: str, orders: int, instance: str) -> dict[str, object]:
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=instance,
                      LOG_LEVEL="WARNING")
     with app.app_context():
-        flask_migrate.upgrade()
+        with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
+            flask_migrate.upgrade()
         if not db.session.execute(select(func.count(Order.id))).scalar_one():
             started = time.perf_counter()
             bench_data(orders=orders, items=2000, organisations=200)
@@ -266,13 +269,17 @@ def drive(port: int, endpoint: Endpoint, duration: float) -> wrk.Figures:
 def row(label: str, f: wrk.Figures, ratio: str) -> str:
     note = f"  ({f.bad_status} non-2xx, {f.socket_errors} socket errors)" \
         if f.bad_status or f.socket_errors else ""
-    return (f"{label:<34} {f.rate:>8.0f} {f.p50_ms:>8.1f} {f.p99_ms:>8.1f} {ratio:>7}{note}")
+    if not f.requests:
+        return f"{label:<34} {'no answer within the run: too slow for --duration':>40}"
+    return (f"{label:<34} {f.rate:>8.1f} {f.p50_ms:>8.1f} {f.p99_ms:>8.1f} {ratio:>7} "
+            f"{f.requests:>7}{note}")
 
 
 def measure_http(access: Access, app_port: int, bare_port: int, duration: float,
                  only: set[str]) -> dict[str, wrk.Figures]:
     print(f"\ngunicorn -w 2 sync, both stacks; wrk -t2 -c16 -d{duration:g}s after a warm-up")
-    print(f"{'endpoint':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7}")
+    print(f"{'endpoint':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7} "
+          f"{'answers':>7}")
     refs = {name: drive(bare_port, Endpoint(name, method, f"/{name}", {}, None, name,
                                             expected), duration)
             for name, method, expected in (("json", "GET", 200), ("rows", "GET", 200),
@@ -366,11 +373,13 @@ def run_scale(stack: ExitStack, args: argparse.Namespace, tmp: str,
     filled = fill(big_url, args.scale, tmp)
     with project(big_url, tmp, args.redis_db) as server:
         big = scale_figures(access_for(filled, server.port), server.port, args.duration)
-    print(f"\n{'endpoint':<34} {'p95 1k':>9} {'p95 big':>9} {'ratio':>7} (target ≤ 2)")
+    print(f"\n{'endpoint':<34} {'p95 1k':>10} {'p95 big':>10} {'ratio':>7}   (target ≤ 2; "
+          "answers in each run)")
     for label, figures in big.items():
         before = small[label]
-        print(f"{label:<34} {before.p95_ms:>8.1f}ms {figures.p95_ms:>8.1f}ms "
-              f"{figures.p95_ms / before.p95_ms:>7.2f}")
+        ratio = figures.p95_ms / before.p95_ms if before.p95_ms else float("nan")
+        print(f"{label:<34} {before.p95_ms:>8.1f}ms {figures.p95_ms:>8.1f}ms {ratio:>7.2f}   "
+              f"({before.requests} / {figures.requests})")
 
 
 if __name__ == "__main__":
