@@ -3,6 +3,8 @@ batched multi-row INSERTs (SQLAlchemy Core, no ORM object per row)."""
 
 from __future__ import annotations
 
+import enum
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from random import Random
@@ -47,11 +49,38 @@ class Rows:
             mine.extend(theirs)
 
     def write(self) -> None:
+        """Insert and forget the rows: COPY on PostgreSQL (psycopg would otherwise send one
+        INSERT per row), executemany elsewhere; in the session's transaction."""
         models = [Order, OrderLine, OrderApproval, VendorAttempt, Delivery, Invoice, OrderEvent]
+        copy = db.engine.dialect.name == "postgresql"
         for model, rows in zip(models, self.tables(), strict=True):
             if rows:
-                db.session.execute(insert(cast(Table, model.__table__)), rows)
+                table = cast(Table, model.__table__)
+                if copy:
+                    _copy(table, rows)
+                else:
+                    db.session.execute(insert(table), rows)
                 rows.clear()
+
+
+def _copy(table: Table, rows: list[dict[str, Any]]) -> None:
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    raw = db.session.connection().connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
+            f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([_plain(row[name]) for name in columns])
+
+
+def _plain(value: Any) -> Any:
+    """What COPY takes: enums by value (as the models store them), JSON as text."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 class _Event:
