@@ -21,7 +21,8 @@ Run from the repository root (PostgreSQL and Redis must answer, ``wrk`` installe
    offer row p50 against a no-op round trip.
 3. **Scale** (``--scale N``). A second fresh database with ``bench-data --orders N``; the
    staff queue and ``GET /api/v1/orders`` are driven again and their p95 compared with the
-   1k run. ``--scale-database URL`` reuses a database already filled (it is not dropped).
+   1k run, one request at a time (``--sequential``) and under wrk. ``--scale-database URL``
+   reuses a database already filled (it is not dropped).
 
 It prints; it never fails a build. It exits non-zero only when something could not run.
 """
@@ -309,9 +310,36 @@ def access_for(fill_result: dict[str, object], port: int) -> Access:
                   create_body=str(fill_result["create_body"]))
 
 
-def scale_figures(access: Access, port: int, duration: float) -> dict[str, wrk.Figures]:
-    wanted = ("GET /orders/ (staff queue)", "GET /api/v1/orders (staff)")
-    return {e.label: drive(port, e, duration) for e in endpoints(access) if e.label in wanted}
+SCALED = ("GET /orders/ (staff queue)", "GET /api/v1/orders (staff)")
+
+
+@dataclass
+class ScaleFigures:
+    loaded: wrk.Figures  # under wrk -c16: includes the queueing
+    alone_p50_ms: float  # one request at a time: the request's own latency
+    alone_p95_ms: float
+
+
+def one_at_a_time(port: int, endpoint: Endpoint, count: int) -> tuple[float, float]:
+    """p50 and p95 (ms) of ``count`` sequential requests, after a warm-up."""
+    times = []
+    for n in range(count + 3):
+        started = time.perf_counter()
+        probe(port, endpoint)
+        if n >= 3:
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def scale_figures(access: Access, port: int, duration: float,
+                  sequential: int) -> dict[str, ScaleFigures]:
+    found = {}
+    for endpoint in endpoints(access):
+        if endpoint.label in SCALED:
+            p50, p95 = one_at_a_time(port, endpoint, sequential)
+            found[endpoint.label] = ScaleFigures(drive(port, endpoint, duration), p50, p95)
+    return found
 
 
 def main() -> int:
@@ -327,6 +355,8 @@ def main() -> int:
     parser.add_argument("--scale-database", help="an already filled database for --scale")
     parser.add_argument("--workflow-orders", type=int, default=300,
                         help="orders pushed through bench/workflow.py (300)")
+    parser.add_argument("--sequential", type=int, default=40,
+                        help="one-at-a-time requests per endpoint in the scale runs (40)")
     parser.add_argument("--redis-db", type=int, default=13,
                         help="Redis database of the broker (the limiter takes the next; 13)")
     args = parser.parse_args()
@@ -335,7 +365,7 @@ def main() -> int:
         sections.discard("scale")
     wrk.require_wrk()
 
-    small: dict[str, wrk.Figures] = {}
+    small: dict[str, ScaleFigures] = {}
     with ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="procure-bench-"))
         stack.callback(flush_redis, args.redis_db)
@@ -353,7 +383,8 @@ def main() -> int:
                     measure_http(access, app_server.port, bare_server.port, args.duration,
                                  set(args.endpoint))
                 if "scale" in sections:
-                    small = scale_figures(access, app_server.port, args.duration)
+                    small = scale_figures(access, app_server.port, args.duration,
+                                          args.sequential)
         if "workflow" in sections:
             print(f"\nworkflow: bench/workflow.py --orders {args.workflow_orders}", flush=True)
             subprocess.run([sys.executable, str(ROOT / "bench" / "workflow.py"), "--orders",
@@ -364,7 +395,7 @@ def main() -> int:
 
 
 def run_scale(stack: ExitStack, args: argparse.Namespace, tmp: str,
-              small: dict[str, wrk.Figures]) -> None:
+              small: dict[str, ScaleFigures]) -> None:
     if args.scale_database:
         big_url = args.scale_database
     else:
@@ -372,14 +403,20 @@ def run_scale(stack: ExitStack, args: argparse.Namespace, tmp: str,
     print(f"\nscale run: bench-data --orders {args.scale or '(given database)'}", flush=True)
     filled = fill(big_url, args.scale, tmp)
     with project(big_url, tmp, args.redis_db) as server:
-        big = scale_figures(access_for(filled, server.port), server.port, args.duration)
-    print(f"\n{'endpoint':<34} {'p95 1k':>10} {'p95 big':>10} {'ratio':>7}   (target ≤ 2; "
-          "answers in each run)")
-    for label, figures in big.items():
+        big = scale_figures(access_for(filled, server.port), server.port, args.duration,
+                            args.sequential)
+    print("\np95 at 1k orders and at the scale run (target: ratio ≤ 2); 'alone': "
+          f"{args.sequential} requests one at a time, 'loaded': under wrk -c16")
+    print(f"{'endpoint':<30} {'alone 1k':>9} {'alone big':>10} {'ratio':>6}   "
+          f"{'loaded 1k':>10} {'loaded big':>11} {'ratio':>6}")
+    for label, after in big.items():
         before = small[label]
-        ratio = figures.p95_ms / before.p95_ms if before.p95_ms else float("nan")
-        print(f"{label:<34} {before.p95_ms:>8.1f}ms {figures.p95_ms:>8.1f}ms {ratio:>7.2f}   "
-              f"({before.requests} / {figures.requests})")
+        loaded = (f"{before.loaded.p95_ms:>8.1f}ms {after.loaded.p95_ms:>9.1f}ms "
+                  f"{after.loaded.p95_ms / before.loaded.p95_ms:>6.2f}"
+                  if before.loaded.requests and after.loaded.requests
+                  else f"{'(no answer within --duration)':>30}")
+        print(f"{label:<30} {before.alone_p95_ms:>7.1f}ms {after.alone_p95_ms:>8.1f}ms "
+              f"{after.alone_p95_ms / before.alone_p95_ms:>6.2f}   {loaded}")
 
 
 if __name__ == "__main__":
