@@ -22,6 +22,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(sweep_command)
+    app.cli.add_command(bench_data_command)
     from app.catalogue.cli import catalogue_cli
     from app.orders.cli import audit_cli
 
@@ -44,6 +45,29 @@ def seed_demo_command() -> None:
                    f"{report.password}")
     else:
         click.echo("Password for every demo account: the value of DEMO_PASSWORD")
+
+
+@click.command("bench-data")
+@click.option("--orders", default=100_000, show_default=True, type=click.IntRange(0))
+@click.option("--items", default=2000, show_default=True, type=click.IntRange(0),
+              help="Catalogue items in all (the demo's count too).")
+@click.option("--organisations", default=200, show_default=True, type=click.IntRange(0),
+              help="Organisations in all, one buyer each.")
+@click.option("--seed", default=13, show_default=True, help="Random seed (same data each run).")
+def bench_data_command(orders: int, items: int, organisations: int, seed: int) -> None:
+    """Fill an empty database with scale data for measurements (never a real one)."""
+    from app.demo.bench_data import AlreadyHasOrders, bench_data
+
+    try:
+        report = bench_data(orders=orders, items=items, organisations=organisations,
+                            seed=seed, progress=click.echo)
+    except AlreadyHasOrders as exc:
+        db.session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{report.orders} orders in {report.seconds:.1f} s: "
+               + ", ".join(f"{state} {n}" for state, n in sorted(report.per_state.items())))
 
 
 users_cli = AppGroup("users", help="Manage user accounts.")

@@ -60,6 +60,8 @@ class VendorAttempt(Model):
               postgresql_where=text("state IN ('accepted', 'awarded')"),
               sqlite_where=text("state IN ('accepted', 'awarded')")),
         Index("ix_vendor_attempt_open_deadline", "state", "expires_at"),
+        # A vendor's offers, newest first (the inbox and GET /api/v1/offers).
+        Index("ix_vendor_attempt_vendor_created_at", "vendor_id", "created_at", "id"),
         CheckConstraint("price_cents IS NULL OR price_cents >= 0", name="price_positive"),
     )
 
