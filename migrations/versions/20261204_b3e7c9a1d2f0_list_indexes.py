@@ -4,7 +4,7 @@ newest first, and a vendor's offers newest first. Found with EXPLAIN ANALYZE on 
 orders made by ``flask bench-data`` (bench/explain.py).
 
 Revision ID: b3e7c9a1d2f0
-Revises: 4a0780d68fe4
+Revises: b7e1c4a9d2f0
 Create Date: 2026-12-04 19:55:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b3e7c9a1d2f0'
-down_revision = '4a0780d68fe4'
+down_revision = 'b7e1c4a9d2f0'
 branch_labels = None
 depends_on = None
 
