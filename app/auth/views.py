@@ -16,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
@@ -114,11 +114,14 @@ def login() -> ViewResult:
             chosen = session.get("lang")
             session.clear()
             login_user(user, remember=bool(form.remember.data))
-            flash(_("You are logged in."), "success")
-            if chosen in current_app.config["LANGUAGES"] and chosen != user.language.value:
+            keep = chosen in current_app.config["LANGUAGES"] and chosen != user.language.value
+            if keep:
                 # The language picked on the login page stays, and is offered as the new
                 # setting (the settings page says so, with the form to save it).
                 session["lang"] = chosen
+            refresh()  # the messages below in the language of the person now logged in
+            flash(_("You are logged in."), "success")
+            if keep:
                 flash(_("The site stays in the language you chose. To make it your account's "
                         "language, save it in My settings."), "info")
             return redirect(safe_next(request.args.get("next")))
