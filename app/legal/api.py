@@ -48,9 +48,7 @@ def my_data() -> ResponseReturnValue:
     """Everything the platform holds about the token's account (as the web page's download):
     the account, its orders, audit events, notifications, e-mails, tokens without secrets and
     login sessions. Only reads."""
-    data = personal_data(current_user)
-    db.session.commit()  # records the token's last use, as /me does
-    return data
+    return personal_data(current_user)
 
 
 @blp.post("/me/erasure-request")

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import LargeBinary, Text, cast, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.assignment.models import VendorAttempt
 from app.auth.models import ApiToken, LoginSession, OneTimeToken, Organisation, User
@@ -56,14 +57,15 @@ def emails_to(user: User) -> list[OutboxMessage]:
 
 
 def _orders(user: User) -> tuple[list[Order], list[Order]]:
-    created = _all(select(Order).where(Order.created_by_id == user.id).order_by(Order.id))
+    created = _all(select(Order).where(Order.created_by_id == user.id).order_by(Order.id)
+                   .options(selectinload(Order.lines)))
     acted_ids = set(db.session.execute(
         select(OrderEvent.order_id).where(OrderEvent.actor_id == user.id)).scalars())
     acted_ids |= set(db.session.execute(
         select(OrderApproval.order_id).where(OrderApproval.staff_id == user.id)).scalars())
     acted_ids -= {o.id for o in created}
-    acted = _all(select(Order).where(Order.id.in_(acted_ids)).order_by(Order.id)) \
-        if acted_ids else []
+    acted = _all(select(Order).where(Order.id.in_(acted_ids)).order_by(Order.id)
+                 .options(selectinload(Order.lines)))
     return created, acted
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from app.auth.decorators import staff_required
 from app.auth.forms import ConfirmForm
 from app.common.errors import ValidationFailed
+from app.common.pagination import page_arg
 from app.common.web import ViewResult, apply_errors
 from app.extensions import db
 from app.legal import erasure
@@ -55,7 +56,11 @@ def request_erasure() -> ViewResult:
 @bp.route("/staff/erasure-requests")
 @staff_required
 def erasure_requests() -> ViewResult:
-    return render_template("legal/erasure_requests.html", requests=erasure.requests())
+    page = page_arg()
+    found = erasure.requests(page)
+    if page > found.pages:
+        return redirect(url_for("legal.erasure_requests", page=found.pages))
+    return render_template("legal/erasure_requests.html", requests=found)
 
 
 def _request_or_404(request_id: int) -> ErasureRequest:

@@ -26,6 +26,7 @@ from app.execution.documents import Upload
 from app.extensions import db
 from app.invoicing import services as invoicing
 from app.invoicing.models import Invoice, InvoiceSource, InvoiceState
+from app.legal import erasure
 from app.notifications.models import Notification
 from app.orders.models import Order, OrderStatus
 from app.orders.validation import MAX_LINES
@@ -152,7 +153,7 @@ def grow(world: QueryWorld, k: int) -> QueryWorld:
                                      rank=len(world.directory_lot.memberships) + 1,
                                      status=MembershipStatus.ACTIVE))
         organisation = factories.organisation()
-        factories.user(organisation_id=organisation.id)
+        erasure.request_erasure(factories.user(organisation_id=organisation.id))
         admin_log.record(world.admin, organisation, "update", {"name": "before"})
         db.session.commit()
     world.grown += k

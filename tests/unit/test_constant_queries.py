@@ -28,6 +28,7 @@ from app.auth import services as auth_services
 from app.execution.models import DeliveryDocument
 from app.extensions import db
 from app.invoicing.models import InvoiceState
+from app.legal import erasure
 from tests import factories
 from tests.unit.helpers import IsolatedClient, bearer, count_queries
 from tests.unit.query_world import QueryWorld, build, grow
@@ -43,6 +44,8 @@ NOT_READ: dict[str, str] = {
     "api_docs_ui.docs": "a static page of the OpenAPI viewer, no SQL",
     "api-docs.openapi_json": "the OpenAPI document, built from code, no SQL",
     "auth.reset_password": "needs a one-time link; a form over one row (tested in auth)",
+    "ops_health.readyz": "three fixed checks (SELECT 1, broker ping, Alembic revision) that "
+                         "answer 503 on a database made without migrations; tests/unit/ops",
 }
 
 Read = tuple[str, str]  # (role, path)
@@ -61,6 +64,7 @@ def reads(world: QueryWorld) -> dict[str, list[Read]]:
     membership = world.cascade.memberships[0].id
     document = db.session.query(DeliveryDocument).order_by(DeliveryDocument.id.desc()).first()
     roles = ("buyer", "staff", "vendor")
+    erasure_id = erasure.requests().items[0].id
     order_readers = [(who, f"/orders/{order_id}") for who in roles]
     api_order = f"/api/v1/orders/{order_id}"
     everyone = ("anonymous", "buyer", "staff", "admin", "vendor")
@@ -129,7 +133,17 @@ def reads(world: QueryWorld) -> dict[str, list[Read]]:
         "vendor_admin.index": [("admin", "/admin/vendors/")],
         "vendor_admin.new": [("admin", "/admin/vendors/new")],
         "vendor_admin.edit": [("admin", f"/admin/vendors/{vendor_id}/edit")],
+        "legal.page": [("anonymous", f"/{slug}") for slug in
+                       ("accessibility", "privacy", "legal-notice", "contact")],
+        "legal.my_data": [(who, "/account/my-data") for who in roles],
+        "legal.my_data_json": [(who, "/account/my-data.json") for who in roles],
+        "legal.erasure_requests": [("staff", "/staff/erasure-requests")],
+        "legal.approve_erasure": [("staff", f"/staff/erasure-requests/{erasure_id}/approve")],
+        "legal.refuse_erasure": [("staff", f"/staff/erasure-requests/{erasure_id}/refuse")],
+        "ops_health.healthz": [("anonymous", "/healthz")],
+        "ops_metrics.metrics": [("anonymous", "/metrics")],
         # The JSON API, with bearer tokens.
+        "legal_api.my_data": [(who, "/api/v1/me/data") for who in roles],
         "catalogue_api.list_items": [("anonymous", "/api/v1/catalogue/items"),
                                      ("anonymous", "/api/v1/catalogue/items?per_page=100")],
         "catalogue_api.get_item": [("anonymous",

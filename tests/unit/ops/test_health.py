@@ -68,9 +68,19 @@ def test_readyz_names_the_broker_when_its_directory_is_gone(tmp_path: Path) -> N
 
 
 def test_the_probes_are_never_rate_limited(tmp_path: Path) -> None:
-    app = create_app("testing", INSTANCE_DIR=str(tmp_path), RATELIMIT_DEFAULT="2 per minute")
-    client = app.test_client()
-    assert all(client.get("/healthz").status_code == 200 for _ in range(5))
+    from app.extensions import limiter
+
+    # Flask-Limiter keeps the first default limit it is given on the shared limiter: put
+    # back what was there, or every later test would be limited to 2 a minute.
+    saved = list(limiter.limit_manager._default_limits)
+    try:
+        app = create_app("testing", INSTANCE_DIR=str(tmp_path),
+                         RATELIMIT_DEFAULT="2 per minute")
+        client = app.test_client()
+        assert all(client.get("/healthz").status_code == 200 for _ in range(5))
+        assert [client.get("/login").status_code for _ in range(3)][-1] == 429  # it bites
+    finally:
+        limiter.limit_manager.set_default_limits(saved)
 
 
 def test_a_database_migrated_by_a_newer_release_keeps_this_code_ready(
