@@ -19,7 +19,7 @@ PAGES = {
     "accessibility": ("accessibility", _l("Accessibility statement")),
     "privacy": ("privacy", _l("Privacy notice")),
     "legal-notice": ("notice", _l("Legal notice")),
-    "contact": ("contact", _l("Contact")),
+    "contact": ("contact", _l("Contact us")),
 }
 
 

@@ -19,7 +19,7 @@ from tests.browser.support import (
 
 LANGUAGES = ["fr", "nl"]
 PAGES = {"/accessibility": "Accessibility statement", "/privacy": "Privacy notice",
-         "/legal-notice": "Legal notice", "/contact": "Contact"}
+         "/legal-notice": "Legal notice", "/contact": "Contact us"}
 
 
 @pytest.mark.parametrize("width", [1280, 390])
