@@ -26,6 +26,7 @@ class BaseConfig:
     INSTANCE_DIR = str(ROOT / "instance")
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    DATABASE_CONNECT_TIMEOUT = 5
     REDIS_URL: str | None = None
     CELERY_BROKER_URL: str | None = None
     # How the outbox hands work to Celery after commit: "celery" sends the task by name,
@@ -205,7 +206,8 @@ _ENV_STRINGS = (
     "LOG_FORMAT", "DPO_EMAIL", "CONTACT_EMAIL", "PUBLISHER_ENTERPRISE_NUMBER",
     "PUBLISHER_ADDRESS", "ACCESSIBILITY_STATEMENT_DATE",
 )
-_ENV_INTS = ("MAIL_PORT", "OUTBOX_GRACE_SECONDS", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
+_ENV_INTS = ("DATABASE_CONNECT_TIMEOUT", "MAIL_PORT", "OUTBOX_GRACE_SECONDS",
+             "OUTBOX_MAX_ATTEMPTS", "OUTBOX_LOCK_SECONDS",
              "PASSWORD_RESET_HOURS", "FOUR_EYES_THRESHOLD_CENTS", "CELERY_TASK_SOFT_TIME_LIMIT",
              "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT", "QUOTE_PDF_MAX_BYTES",
              "DELIVERY_FILES_MAX_BYTES", "DELIVERY_MAX_FILES", "MAX_CONTENT_LENGTH",
@@ -282,6 +284,13 @@ def load_config(name: str | None = None, env: Mapping[str, str] | None = None,
         cfg["CELERY_BROKER_URL"] = f"sqla+sqlite:///{instance / 'broker.db'}"
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    elif cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database host that does not answer fails a connection within DATABASE_CONNECT_TIMEOUT
+        # seconds (libpq waits forever by default): /readyz answers 503 instead of hanging.
+        options = dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {**options.get("connect_args", {}),
+                                   "connect_timeout": int(cfg["DATABASE_CONNECT_TIMEOUT"])}
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return cfg
 
 

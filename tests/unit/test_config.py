@@ -146,3 +146,15 @@ def test_no_task_is_scheduled_by_countdown_or_eta_and_beat_ticks_within_a_minute
     for name, entry in BEAT_SCHEDULE.items():
         assert float(entry["schedule"]) <= 60, name
         assert entry["options"]["expires"] < entry["schedule"], name
+
+
+def test_a_postgresql_connection_gives_up_after_the_connect_timeout() -> None:
+    """A black-holed database host fails /readyz within seconds instead of hanging it."""
+    from config.settings import load_config
+
+    cfg = load_config("development", env={"DATABASE_URL": "postgresql://u@db.example/x",
+                                          "DATABASE_CONNECT_TIMEOUT": "3"})
+    assert cfg["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"connect_timeout": 3}
+    assert cfg["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    sqlite = load_config("development", env={"DATABASE_URL": "sqlite:////tmp/x.db"})
+    assert "connect_args" not in sqlite["SQLALCHEMY_ENGINE_OPTIONS"]
