@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.auth import companies
 from app.auth.models import (
@@ -33,6 +33,11 @@ from app.auth.passwords import (
     verify_password,
 )
 from app.auth.sessions import end_all_login_sessions
+from app.auth.tokens import api_token_user as api_token_user
+from app.auth.tokens import create_api_token as create_api_token
+from app.auth.tokens import list_api_tokens as list_api_tokens
+from app.auth.tokens import record_api_token_use as record_api_token_use
+from app.auth.tokens import revoke_api_token as revoke_api_token
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.mail import queue_email
 from app.common.pagination import Page
@@ -343,63 +348,3 @@ def reset_password(token: str, new_password: str) -> User:
     end_credentials(user)
     db.session.flush()
     return user
-
-
-# --- API tokens --------------------------------------------------------------------------
-
-def create_api_token(actor: User, name: str = "") -> tuple[ApiToken, str]:
-    """Returns the row and the token itself, which is shown once and stored only hashed."""
-    problem = single_line_problem(name)
-    if problem:
-        raise ValidationFailed({"name": [problem]})
-    plaintext = "pp_" + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=actor.id, name=name.strip()[:100], token_hash=sha256(plaintext),
-                   prefix=plaintext[:10])
-    db.session.add(row)
-    db.session.flush()
-    return row, plaintext
-
-
-# A token's last use is recorded to the minute: a read must not write on every call (nor hold
-# the token's row lock, which would queue the calls made with one token behind each other).
-TOKEN_USE_RESOLUTION = timedelta(minutes=1)
-
-
-def api_token_user(plaintext: str) -> tuple[User, bool] | None:
-    """The active user an API token belongs to, and whether its last use is due to be
-    recorded (more than a minute ago, or never): then ``record_api_token_use`` is called
-    before the request's own work begins, in a transaction of its own."""
-    row = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == sha256(plaintext),
-                               ApiToken.revoked_at.is_(None))
-        .options(joinedload(ApiToken.user))
-    ).scalar_one_or_none()
-    if row is None or not row.user.active:
-        return None
-    last = row.last_used_at
-    return row.user, last is None or last < utcnow() - TOKEN_USE_RESOLUTION
-
-
-def record_api_token_use(plaintext: str) -> None:
-    """One conditional UPDATE: of several calls in the same instant, one records the use."""
-    now = utcnow()
-    db.session.execute(
-        update(ApiToken).where(ApiToken.token_hash == sha256(plaintext),
-                               or_(ApiToken.last_used_at.is_(None),
-                                   ApiToken.last_used_at < now - TOKEN_USE_RESOLUTION))
-        .values(last_used_at=now).execution_options(synchronize_session=False))
-
-
-def list_api_tokens(actor: User) -> list[ApiToken]:
-    return list(db.session.execute(
-        select(ApiToken).where(ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.created_at.desc())
-    ).scalars())
-
-
-def revoke_api_token(actor: User, token_id: int) -> None:
-    row = db.session.get(ApiToken, token_id)
-    if row is None or row.user_id != actor.id or row.revoked_at is not None:
-        raise NotFound()
-    row.revoked_at = utcnow()
-    db.session.flush()
