@@ -10,7 +10,7 @@ workers receiving the same message perform it once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,10 +24,6 @@ from app.extensions import Model, db
 log = logging.getLogger(__name__)
 
 DELIVER_TASK = "workers.tasks.outbox.deliver"
-DELIVER_MANY_TASK = "workers.tasks.outbox.deliver_many"
-# One task carries up to this many e-mails: a commit's e-mails go in one broker round trip,
-# and a sweep of hundreds is still spread over the workers.
-BATCH = 20
 _PENDING_KEY = "outbox_pending_ids"
 
 # kind -> function performing the side effect; registered by the packages that own them.
@@ -73,49 +69,27 @@ def queue(kind: str, payload: dict[str, Any], *, scrub_after_send: bool = False)
     return message
 
 
-def enqueue(ids: list[int], emails: Collection[int] = ()) -> list[int]:
-    """Hand message ids to the broker; returns the ids it could not hand over.
+def enqueue(ids: list[int]) -> list[int]:
+    """Hand message ids to the broker, one task each; returns the ids it could not hand over.
 
-    Each workflow step (a dispatch, say) is a task of its own: its time limit, its
-    redelivery when a worker dies and its retry are its own (they are what the outbox lock is
-    sized for). The e-mails among ``ids`` travel together, ``BATCH`` to a task: the dozen
-    e-mails of one approval cost one broker round trip, not a dozen."""
+    Each message stays a task of its own: its time limit, its redelivery when a worker dies
+    and its retry are what the outbox lock is sized for, and a short task is acknowledged
+    before a broker outage can catch it (the fault tier showed a worker stuck acknowledging a
+    long task of batched e-mails across a Redis restart)."""
     mode = current_app.config["OUTBOX_ENQUEUE"]
     if mode == "record":
         current_app.extensions.setdefault("outbox_enqueued", []).extend(ids)
         return []
     celery = current_app.extensions["celery"]
-    mails = [i for i in ids if i in emails]
-    tasks = [[i] for i in ids if i not in emails] + [
-        mails[start:start + BATCH] for start in range(0, len(mails), BATCH)]
     failed: list[int] = []
-    for batch in tasks:
-        try:
-            if len(batch) == 1:
-                celery.send_task(DELIVER_TASK, args=[batch[0]], retry=False)
-            else:
-                celery.send_task(DELIVER_MANY_TASK, args=[batch], retry=False)
-        except Exception as exc:  # noqa: BLE001 - any broker failure leaves it to the sweeper
-            log.warning("outbox messages %s not enqueued (%s); the sweeper will retry",
-                        batch, exc)
-            failed.extend(batch)
-    return failed
-
-
-def deliver_many(ids: list[int]) -> dict[str, int]:
-    """Perform several messages in turn (one task of a commit's messages). One that raises
-    outside its handler (the database, say) does not stop the others: it stays unsent and
-    the sweeper retries it."""
-    outcomes: dict[str, int] = {}
     for message_id in ids:
         try:
-            outcome = deliver(message_id)
-        except Exception:
-            db.session.rollback()
-            log.exception("outbox message %s raised; the sweeper will retry", message_id)
-            outcome = "error"
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+            celery.send_task(DELIVER_TASK, args=[message_id], retry=False)
+        except Exception as exc:  # noqa: BLE001 - any broker failure leaves it to the sweeper
+            log.warning("outbox message %s not enqueued (%s); the sweeper will retry",
+                        message_id, exc)
+            failed.append(message_id)
+    return failed
 
 
 @event.listens_for(Session, "after_commit")
@@ -123,8 +97,7 @@ def _enqueue_after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING_KEY, None)
     if pending:
         # The workflow's next step (a dispatch, say) before the e-mails that tell about it.
-        enqueue([message_id for _email, message_id in sorted(pending)],
-                emails={message_id for email, message_id in pending if email})
+        enqueue([message_id for _email, message_id in sorted(pending)])
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -233,8 +206,6 @@ def due_for_sweep(now: datetime | None = None, limit: int = 500) -> list[int]:
 def sweep() -> dict[str, int]:
     """Re-enqueue what is due; returns counts for the log and the CLI."""
     ids = due_for_sweep()
-    emails = set(db.session.execute(select(OutboxMessage.id).where(
-        OutboxMessage.id.in_(ids), OutboxMessage.kind == "email")).scalars()) if ids else set()
     db.session.rollback()
-    failed = enqueue(ids, emails)
+    failed = enqueue(ids)
     return {"due": len(ids), "enqueued": len(ids) - len(failed), "not_enqueued": len(failed)}

@@ -19,14 +19,6 @@ def deliver(message_id: int) -> str:
     return outcome
 
 
-@shared_task(name="workers.tasks.outbox.deliver_many", ignore_result=True)
-def deliver_many(message_ids: list[int]) -> dict[str, int]:
-    """A commit's messages, in the order they must happen (each idempotent, as above)."""
-    outcomes = outbox.deliver_many([int(i) for i in message_ids])
-    log.info("outbox messages %s: %s", message_ids, outcomes)
-    return outcomes
-
-
 @shared_task(name="workers.tasks.outbox.sweep", ignore_result=True)
 def sweep() -> dict[str, int]:
     counts = outbox.sweep()
