@@ -36,26 +36,25 @@ def vendor_attempts(actor: User, open_only: bool = False) -> list[VendorAttempt]
         query.order_by(VendorAttempt.created_at.desc(), VendorAttempt.id.desc())).scalars())
 
 
-def past_attempts(actor: User, page: int, per_page: int = 25) -> Page[VendorAttempt]:
-    """A page of the company's answered, expired and withdrawn attempts, newest first."""
-    query = _own(actor).where(VendorAttempt.state.not_in(OPEN_ATTEMPT_STATES))
+def _newest_first(query: Select[VendorAttempt], page: int,
+                  per_page: int) -> Page[VendorAttempt]:
     total = db.session.execute(select(func.count()).select_from(
         query.order_by(None).subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(VendorAttempt.created_at.desc(), VendorAttempt.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return Page(list(rows), total, page, per_page)
+
+
+def past_attempts(actor: User, page: int, per_page: int = 25) -> Page[VendorAttempt]:
+    """A page of the company's answered, expired and withdrawn attempts, newest first."""
+    return _newest_first(_own(actor).where(VendorAttempt.state.not_in(OPEN_ATTEMPT_STATES)),
+                         page, per_page)
 
 
 def attempts_page(actor: User, page: int, per_page: int) -> Page[VendorAttempt]:
     """A page of all the company's attempts, newest first (the offers API)."""
-    query = _own(actor)
-    total = db.session.execute(select(func.count()).select_from(
-        query.order_by(None).subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(VendorAttempt.created_at.desc(), VendorAttempt.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return Page(list(rows), total, page, per_page)
+    return _newest_first(_own(actor), page, per_page)
 
 
 def get_attempt(actor: User, attempt_id: int) -> VendorAttempt:
